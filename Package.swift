@@ -1,0 +1,119 @@
+// swift-tools-version: 6.2
+// `Plugins/` holds Switchboard's channel adapters (ordinary library targets), not SwiftPM package plugins.
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Every in-tree channel adapter: the folder under `Plugins/`, its module name and what it needs.
+/// A new channel adds one line here and one in `SwitchboardAdapters/BuiltinAdapters.swift`.
+let plugins: [(folder: String, module: String, dependencies: [Target.Dependency])] = [
+    ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"]),
+]
+
+var targets: [Target] = [
+    .target(
+        name: "SwitchboardAdapterKit",
+        dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    ),
+    .target(
+        name: "SwitchboardCore",
+        dependencies: [
+            "SwitchboardAdapterKit",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]
+    ),
+    .target(
+        name: "SwitchboardSQLite",
+        dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(
+        name: "SwitchboardConfig",
+        dependencies: ["SwitchboardCore", .product(name: "Yams", package: "Yams")]
+    ),
+    .systemLibrary(
+        name: "CCurl",
+        pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
+    .target(name: "CCurlShim", dependencies: ["CCurl"]),
+    .target(
+        name: "SwitchboardCurl",
+        dependencies: ["CCurl", "CCurlShim", "SwitchboardAdapterKit"]
+    ),
+    .target(
+        name: "SwitchboardServer",
+        dependencies: [
+            "SwitchboardCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]
+    ),
+    .target(
+        name: "SwitchboardAdapters",
+        dependencies: ["SwitchboardCore"] + plugins.map { .target(name: $0.module) }
+    ),
+    .target(
+        name: "SwitchboardApp",
+        dependencies: [
+            "SwitchboardCore", "SwitchboardSQLite", "SwitchboardConfig", "SwitchboardCurl",
+            "SwitchboardServer", "SwitchboardAdapters",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]
+    ),
+    .executableTarget(name: "switchboard", dependencies: ["SwitchboardApp"]),
+    .executableTarget(
+        name: "IngestBenchmark",
+        dependencies: ["SwitchboardCore", "SwitchboardSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+        path: "Benchmarks/Ingest"
+    ),
+    .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+    .testTarget(name: "SwitchboardSQLiteTests", dependencies: ["SwitchboardSQLite"]),
+    .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig", "SwitchboardAdapters"]),
+    .testTarget(
+        name: "EndToEndTests",
+        dependencies: [
+            "SwitchboardCurl",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    ),
+]
+
+for plugin in plugins {
+    targets.append(.target(
+        name: plugin.module, dependencies: plugin.dependencies, path: "Plugins/\(plugin.folder)/Sources"))
+    targets.append(.testTarget(
+        name: "\(plugin.module)Tests",
+        dependencies: [.target(name: plugin.module), "SwitchboardCore"],
+        path: "Plugins/\(plugin.folder)/Tests"))
+}
+
+for index in targets.indices where targets[index].type != .system {
+    targets[index].swiftSettings = (targets[index].swiftSettings ?? []) + upcoming
+}
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        .library(name: "SwitchboardAdapterKit", targets: ["SwitchboardAdapterKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,29 @@
+/// What a channel can do. The hub reads it to decide what it may ask of the adapter (and the
+/// dispatcher refuses a reply that breaks it, with a readable error, before calling `send`).
+public struct ChannelCapabilities: Sendable, Hashable, Codable {
+    public var canReceive: Bool
+    public var canSend: Bool
+    /// Visibilities the channel carries (comments and DMs, or only DMs).
+    public var visibilities: Set<Visibility>
+    public var supportsAttachments: Bool
+    /// The longest text one message may carry, in characters; `nil` for no limit.
+    public var maxTextLength: Int?
+    /// The channel threads replies (email, Matrix) rather than showing a flat chat.
+    public var supportsThreading: Bool
+    /// The channel reports delivery (sent, delivered, read) after accepting a message.
+    public var deliveryReceipts: Bool
+
+    public init(
+        canReceive: Bool = true, canSend: Bool = true, visibilities: Set<Visibility> = [.private],
+        supportsAttachments: Bool = false, maxTextLength: Int? = nil, supportsThreading: Bool = false,
+        deliveryReceipts: Bool = false
+    ) {
+        self.canReceive = canReceive
+        self.canSend = canSend
+        self.visibilities = visibilities
+        self.supportsAttachments = supportsAttachments
+        self.maxTextLength = maxTextLength
+        self.supportsThreading = supportsThreading
+        self.deliveryReceipts = deliveryReceipts
+    }
+}

@@ -1,0 +1,112 @@
+/// An HTTP request as a webhook route sees it: framework-neutral, with the raw body bytes, so
+/// signatures are checked over exactly what the channel sent.
+public struct WebhookRequest: Sendable {
+    public var method: String
+    /// The path below the channel's mount point, e.g. `/inbound`.
+    public var path: String
+    /// Query parameters, decoded, in order.
+    public var query: [(name: String, value: String)]
+    /// Header fields in order; names compared case-insensitively by ``header(_:)``.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(
+        method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [], body: [UInt8] = []
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// The first value of a query parameter.
+    public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }
+}
+
+/// What the server answers a webhook with.
+public struct WebhookResponse: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+
+    public init(status: Int = 200, contentType: String = "application/json", body: [UInt8] = Array("{}".utf8)) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+
+    public static let ok = WebhookResponse()
+}
+
+/// What a webhook handler found in a request: messages to ingest and status updates to apply.
+/// The server stores both durably, then answers with ``response``, or, when that is `nil`, with a
+/// JSON summary of what became of each message.
+public struct WebhookResult: Sendable {
+    public var envelopes: [InboundEnvelope]
+    public var statusUpdates: [StatusUpdate]
+    public var response: WebhookResponse?
+
+    public init(envelopes: [InboundEnvelope] = [], statusUpdates: [StatusUpdate] = [], response: WebhookResponse? = nil) {
+        self.envelopes = envelopes
+        self.statusUpdates = statusUpdates
+        self.response = response
+    }
+}
+
+/// A request that failed authentication. The server answers 401 (or the given status) and stores nothing.
+public struct WebhookAuthError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    /// Safe to return to the caller: never contains the secret or the expected signature.
+    public var message: String
+
+    public init(status: Int = 401, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A request that was authentic but could not be understood. The server answers 400 (or the
+/// given status) with the message and stores nothing.
+public struct WebhookRequestError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var message: String
+
+    public init(status: Int = 400, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// One push endpoint an adapter declares; mounted at `/webhooks/<channel-id><path>`.
+///
+/// The server calls ``verify`` first and ``handle`` only if it returns, so a request whose
+/// signature is wrong is never parsed. `handle` throws ``WebhookRequestError`` for bad input.
+public struct WebhookRoute: Sendable {
+    public var method: String
+    public var path: String
+    public var verify: @Sendable (WebhookRequest) throws(WebhookAuthError) -> Void
+    public var handle: @Sendable (WebhookRequest) async throws -> WebhookResult
+
+    public init(
+        method: String, path: String,
+        verify: @escaping @Sendable (WebhookRequest) throws(WebhookAuthError) -> Void,
+        handle: @escaping @Sendable (WebhookRequest) async throws -> WebhookResult
+    ) {
+        self.method = method
+        self.path = path
+        self.verify = verify
+        self.handle = handle
+    }
+}

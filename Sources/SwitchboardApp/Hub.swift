@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import SwitchboardAdapterKit
+import SwitchboardConfig
+import SwitchboardCore
+import SwitchboardCurl
+import SwitchboardServer
+import SwitchboardSQLite
+
+/// One running hub: the store, the router, the adapters under supervisors, the outbox dispatcher
+/// and the HTTP server, wired from a checked config and run as one `ServiceGroup`, in dependency
+/// order, so that on SIGTERM the server stops taking webhooks first and the store flushes last.
+public struct Hub {
+    public let config: HubConfig
+    public let store: SQLiteStore
+    let services: [any Service]
+    let logger: Logger
+
+    /// Builds every part; throws when an adapter cannot be created from its settings.
+    /// - Parameter onListening: called with the bound port once the server accepts connections.
+    public init(
+        config: HubConfig, loader: ConfigLoader, registry: AdapterRegistry, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) throws {
+        self.config = config
+        self.logger = logger
+        store = try Self.openStore(config)
+        let events = EventBus()
+        let health = HealthBoard()
+        let router = Router(store: store, policy: config.ingestPolicy, events: events, logger: logger)
+        let http = CurlHTTPClient()
+
+        var adapters: [(channel: ChannelID, adapter: any ChannelAdapter)] = []
+        for channel in config.channels where channel.enabled {
+            var channelLogger = logger
+            channelLogger[metadataKey: "channel.id"] = "\(channel.id)"
+            channelLogger[metadataKey: "channel.type"] = "\(channel.type)"
+            let context = AdapterContext(
+                channel: channel.id, logger: channelLogger, inbound: router, cursor: store.cursorStore(for: channel.id),
+                http: http, publicBaseURL: config.server.publicURL)
+            let adapter = try registry.make(kind: channel.type, settings: loader.settingsDecoder(for: channel), context: context)
+            health.register(channel.id, kind: channel.type)
+            adapters.append((channel.id, adapter))
+        }
+        let dispatcher = Dispatcher(
+            store: store, adapters: Dictionary(adapters.map { ($0.channel, $0.adapter) }, uniquingKeysWith: { first, _ in first }),
+            retry: config.retry, health: health, events: events, logger: logger)
+        let server = HubServer(HubServer.Dependencies(
+            store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
+            replyQueued: { dispatcher.wake() }, logger: logger))
+        let supervisors: [any Service] = adapters.map {
+            AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger)
+        }
+        services = [dispatcher] + supervisors + [
+            server.application(host: config.server.host, port: config.server.port, onListening: onListening)
+        ]
+    }
+
+    /// Opens the configured store (and runs its migrations).
+    public static func openStore(_ config: HubConfig) throws -> SQLiteStore {
+        switch config.storage {
+        case .sqlite(let path): try SQLiteStore(path: path)
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import SwitchboardAdapterKit
+import SwitchboardCore
+import Yams
+
+/// Reads and checks `switchboard.yaml`: YAML syntax, `${ENV}` secrets, every section, unknown keys
+/// (with the closest known key), channel types (with the list of known types) and each channel's
+/// own settings, decoded by its adapter's `Configuration`. Reports every problem it finds, not only
+/// the first; the hub starts only on a config with none.
+public struct ConfigLoader: Sendable {
+    public var registry: AdapterRegistry
+    public var environment: [String: String]
+
+    public init(registry: AdapterRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// The checked config, or `nil` with at least one diagnostic.
+    public struct Result: Sendable {
+        public var config: HubConfig?
+        public var diagnostics: [ConfigDiagnostic]
+    }
+
+    public func load(path: String) -> Result {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return Result(config: nil, diagnostics: [
+                ConfigDiagnostic(file: path, line: 0, key: "", message: "cannot read the file; check the path and its permissions")
+            ])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return Result(config: nil, diagnostics: [
+                ConfigDiagnostic(file: path, line: 0, key: "", message: "the file is not UTF-8 text")
+            ])
+        }
+        return load(yaml: text, file: path)
+    }
+
+    public func load(yaml text: String, file: String) -> Result {
+        var diagnostics: [ConfigDiagnostic] = []
+        func report(_ line: Int, _ key: String, _ message: String) {
+            diagnostics.append(ConfigDiagnostic(file: file, line: line, key: key, message: message))
+        }
+        let parsed: Node?
+        do {
+            parsed = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            report(Self.line(of: error), "", "not valid YAML: \(Self.problem(of: error))")
+            return Result(config: nil, diagnostics: diagnostics)
+        } catch {
+            report(0, "", "not valid YAML: \(error)")
+            return Result(config: nil, diagnostics: diagnostics)
+        }
+        guard let parsed else {
+            report(1, "", "the file is empty; start from Config/switchboard.yaml")
+            return Result(config: nil, diagnostics: diagnostics)
+        }
+        let root = EnvironmentSubstitution.apply(
+            to: ConfigNode.from(parsed), path: "", environment: environment, report: report)
+        guard case .mapping = root.value else {
+            report(root.line, "", "the top level must be a mapping with server, storage and channels")
+            return Result(config: nil, diagnostics: diagnostics)
+        }
+
+        let sections = ["server", "storage", "identity", "conversations", "outbox", "channels"]
+        for entry in Self.entries(root) where !sections.contains(entry.key) {
+            report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
+        }
+        let server: ServerConfig? = section("server", in: root, default: ServerConfig(), report: report)
+        let storage: StorageSection? = section("storage", in: root, default: nil, report: report)
+        if storage == nil && root.entry("storage") == nil {
+            report(root.line, "storage", "required section is missing; add storage: { sqlite: { path: ... } }")
+        }
+        let identity: IdentitySection? = section("identity", in: root, default: IdentitySection(), report: report)
+        let conversations: ConversationsSection? = section(
+            "conversations", in: root, default: ConversationsSection(), report: report)
+        let outbox: OutboxSection? = section("outbox", in: root, default: OutboxSection(), report: report)
+        let channels = checkChannels(root, report: report)
+
+        guard diagnostics.isEmpty, let server, let storage, let identity, let conversations, let outbox, let channels
+        else {
+            return Result(config: nil, diagnostics: diagnostics.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
+        }
+        let defaults = RetryPolicy()
+        let config = HubConfig(
+            server: server, storage: .sqlite(path: storage.sqlite.path),
+            identity: IdentityPolicy(
+                linkWhatsAppToPhone: identity.linkWhatsAppToPhone ?? true,
+                autoMergeOnStrongIdentifier: identity.autoMergeOnStrongIdentifier ?? false),
+            reopenWindow: conversations.reopenWindow?.duration ?? IngestPolicy().reopenWindow,
+            retry: RetryPolicy(
+                maxAttempts: outbox.maxAttempts ?? defaults.maxAttempts,
+                baseDelay: outbox.baseDelay?.duration ?? defaults.baseDelay,
+                maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay),
+            channels: channels, file: file)
+        return Result(config: config, diagnostics: [])
+    }
+
+    /// A decoder over a channel's `settings:`, for creating its adapter.
+    public func settingsDecoder(for channel: ChannelConfig) -> any Decoder {
+        let node = channel.settings?.node ?? ConfigNode(value: .mapping([]), line: 0)
+        return StrictDecoder(node: node, path: channel.settings?.path ?? "settings", tracker: DecodeTracker(), codingPath: [])
+    }
+
+    private func checkChannels(_ root: ConfigNode, report: (Int, String, String) -> Void) -> [ChannelConfig]? {
+        guard let entry = root.entry("channels") else { return [] }
+        guard case .sequence(let items) = entry.value.value else {
+            if case .scalar(_, true) = entry.value.value { return [] }
+            report(entry.line, "channels", "expected a list of channels, found \(entry.value.typeName)")
+            return nil
+        }
+        var channels: [ChannelConfig] = []
+        var failed = false
+        var seen: [ChannelID: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "channels[\(index)]"
+            guard var channel: ChannelConfig = decode(item, path: path, report: report) else {
+                failed = true
+                continue
+            }
+            channel.typeLine = item.entry("type")?.line ?? item.line
+            if let first = seen[channel.id] {
+                report(item.entry("id")?.line ?? item.line, "\(path).id", "channel id '\(channel.id)' is already used on line \(first)")
+                failed = true
+            }
+            seen[channel.id] = item.entry("id")?.line ?? item.line
+            guard registry.knows(channel.type) else {
+                let known = registry.kinds.map(\.rawValue)
+                let hint = Suggestion.closest(to: channel.type.rawValue, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                report(channel.typeLine, "\(path).type",
+                       "unknown channel type '\(channel.type)'\(hint); known types: \(known.joined(separator: ", "))")
+                failed = true
+                continue
+            }
+            let settings = channel.settings ?? ConfigSubtree(node: ConfigNode(value: .mapping([]), line: item.line), path: "\(path).settings")
+            let tracker = DecodeTracker()
+            let decoder = StrictDecoder(node: settings.node, path: settings.path, tracker: tracker, codingPath: [])
+            do {
+                try registry.validateSettings(kind: channel.type, from: decoder)
+            } catch {
+                tracker.failed = true
+                Self.report(error, root: settings.node, base: settings.path, report: report)
+                failed = true
+            }
+            Self.reportUnknownKeys(tracker, report: report)
+            channels.append(channel)
+        }
+        return failed ? nil : channels
+    }
+
+    private func section<T: Decodable>(
+        _ key: String, in root: ConfigNode, default fallback: T?, report: (Int, String, String) -> Void
+    ) -> T? {
+        guard let entry = root.entry(key) else { return fallback }
+        if case .scalar(_, true) = entry.value.value, let fallback { return fallback }
+        return decode(entry.value, path: key, report: report)
+    }
+
+    private func decode<T: Decodable>(_ node: ConfigNode, path: String, report: (Int, String, String) -> Void) -> T? {
+        let tracker = DecodeTracker()
+        let decoder = StrictDecoder(node: node, path: path, tracker: tracker, codingPath: [])
+        defer { Self.reportUnknownKeys(tracker, report: report) }
+        do {
+            return try T(from: decoder)
+        } catch {
+            tracker.failed = true
+            Self.report(error, root: node, base: path, report: report)
+            return nil
+        }
+    }
+}

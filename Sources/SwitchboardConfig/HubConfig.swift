@@ -1,0 +1,150 @@
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// The whole of `Config/switchboard.yaml`, checked. See `docs/config.md` for every key.
+public struct HubConfig: Sendable {
+    public var server: ServerConfig
+    public var storage: StorageConfig
+    public var identity: IdentityPolicy
+    public var reopenWindow: Duration
+    public var retry: RetryPolicy
+    public var channels: [ChannelConfig]
+    /// The file it was read from, for messages.
+    public var file: String
+
+    public var ingestPolicy: IngestPolicy { IngestPolicy(identity: identity, reopenWindow: reopenWindow) }
+}
+
+/// `server:` — where the hub listens and how the outside world reaches it.
+public struct ServerConfig: Decodable, Sendable {
+    public var host: String
+    public var port: Int
+    /// The URL customers' systems and channels use to reach this hub (behind a proxy, the proxy's).
+    public var publicURL: String
+    /// Bearer token for `/api/v1`; the API is off when it is not set.
+    public var apiToken: String?
+
+    enum CodingKeys: String, CodingKey {
+        case host, port
+        case publicURL = "public_url"
+        case apiToken = "api_token"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        host = try container.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? 8080
+        guard (0...65535).contains(port) else {
+            throw DecodingError.dataCorruptedError(forKey: .port, in: container, debugDescription: "a port is 0 to 65535")
+        }
+        publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL) ?? "http://\(host):\(port)"
+        guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://") else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .publicURL, in: container, debugDescription: "public_url must start with http:// or https://")
+        }
+        apiToken = try container.decodeIfPresent(String.self, forKey: .apiToken).flatMap { $0.isEmpty ? nil : $0 }
+        if let apiToken, apiToken.count < 16 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .apiToken, in: container, debugDescription: "api_token must be at least 16 characters")
+        }
+    }
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, apiToken: String? = nil) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
+        self.apiToken = apiToken
+    }
+}
+
+/// `storage:` — which backend holds the data.
+public enum StorageConfig: Sendable, Hashable {
+    case sqlite(path: String)
+}
+
+struct StorageSection: Decodable {
+    struct SQLite: Decodable { var path: String }
+    var sqlite: SQLite
+}
+
+struct IdentitySection: Decodable {
+    var linkWhatsAppToPhone: Bool?
+    var autoMergeOnStrongIdentifier: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case linkWhatsAppToPhone = "link_whatsapp_to_phone"
+        case autoMergeOnStrongIdentifier = "auto_merge_on_strong_identifier"
+    }
+}
+
+struct ConversationsSection: Decodable {
+    var reopenWindow: ConfigDuration?
+    enum CodingKeys: String, CodingKey { case reopenWindow = "reopen_window" }
+}
+
+struct OutboxSection: Decodable {
+    var maxAttempts: Int?
+    var baseDelay: ConfigDuration?
+    var maxDelay: ConfigDuration?
+
+    enum CodingKeys: String, CodingKey {
+        case maxAttempts = "max_attempts"
+        case baseDelay = "base_delay"
+        case maxDelay = "max_delay"
+    }
+}
+
+/// One entry of `channels:`.
+public struct ChannelConfig: Decodable, Sendable {
+    public var id: ChannelID
+    public var type: ChannelKind
+    public var enabled: Bool
+    /// Decoded later by the adapter's own `Configuration`.
+    public var settings: ConfigSubtree?
+    /// The line of `type:`, for diagnostics.
+    var typeLine = 0
+
+    enum CodingKeys: String, CodingKey { case id, type, enabled, settings }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let id = try container.decode(String.self, forKey: .id)
+        guard !id.isEmpty, id.count <= 64,
+              id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .id, in: container,
+                debugDescription: "a channel id is 1 to 64 lower-case letters, digits, '-' or '_' (it appears in webhook URLs)")
+        }
+        self.id = ChannelID(id)
+        type = ChannelKind(rawValue: try container.decode(String.self, forKey: .type))
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        settings = try container.decodeIfPresent(ConfigSubtree.self, forKey: .settings)
+    }
+}
+
+/// A duration written as `500ms`, `30s`, `10m`, `2h` or `7d`.
+public struct ConfigDuration: Decodable, Sendable, Hashable {
+    public var duration: Duration
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let duration = Self.parse(text) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "expected a duration such as 500ms, 30s, 10m, 2h or 7d, found '\(text)'"))
+        }
+        self.duration = duration
+    }
+
+    static func parse(_ text: String) -> Duration? {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, millis) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            if suffix == "s", number.hasSuffix("m") { continue }
+            guard let value = Int64(number), value >= 0 else { return nil }
+            return .milliseconds(value * millis)
+        }
+        return nil
+    }
+}

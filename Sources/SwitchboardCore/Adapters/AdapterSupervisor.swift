@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardAdapterKit
+
+/// Runs one adapter's `run()` and restarts it with capped exponential backoff when it throws, so
+/// one failing channel never takes the hub down. Returns only on graceful shutdown.
+public struct AdapterSupervisor: Service {
+    let adapter: any ChannelAdapter
+    let channel: ChannelID
+    let health: HealthBoard
+    let logger: Logger
+    let initialBackoff: Duration
+    let maxBackoff: Duration
+
+    public init(
+        adapter: any ChannelAdapter, channel: ChannelID, health: HealthBoard, logger: Logger,
+        initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60)
+    ) {
+        self.adapter = adapter
+        self.channel = channel
+        self.health = health
+        self.logger = logger
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+    }
+
+    public func run() async throws {
+        var backoff = initialBackoff
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            health.update(channel) {
+                $0.state = .running
+                $0.since = Date()
+            }
+            do {
+                try await adapter.run()
+                health.update(channel) { $0.state = .stopped }
+                return
+            } catch is CancellationError {
+                health.update(channel) { $0.state = .stopped }
+                return
+            } catch {
+                if Task.isShuttingDownGracefully { return }
+                logger.error("channel failed; restarting", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
+                health.update(channel) {
+                    $0.state = .degraded
+                    $0.restarts += 1
+                    $0.lastError = "\(error)"
+                }
+                let jittered = backoff * Double.random(in: 0.5...1.0)
+                do {
+                    try await Task.sleep(for: jittered)
+                } catch {
+                    return
+                }
+                backoff = min(backoff * 2, maxBackoff)
+            }
+        }
+    }
+}

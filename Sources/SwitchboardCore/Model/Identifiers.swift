@@ -1,0 +1,39 @@
+import Foundation
+
+/// Makes time-sortable ids: 48 bits of milliseconds since 1970 and 80 random bits, in Crockford
+/// base32 (26 characters, as ULIDs are), so ids sort in the order they were made and never collide.
+public enum SortableID {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    /// A new id for the moment `date`, with a prefix naming what it identifies (`msg_`, `cus_`, …).
+    public static func make(_ prefix: String, at date: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(prefix, at: date, using: &generator)
+    }
+
+    public static func make(_ prefix: String, at date: Date, using generator: inout some RandomNumberGenerator)
+        -> String
+    {
+        let millis = UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
+        var out = [UInt8](repeating: 0, count: 26)
+        var time = millis & 0xFFFF_FFFF_FFFF
+        for index in stride(from: 9, through: 0, by: -1) {
+            out[index] = alphabet[Int(time & 31)]
+            time >>= 5
+        }
+        var high = UInt64.random(in: 0...UInt64.max, using: &generator)
+        var low = UInt64.random(in: 0...UInt64.max, using: &generator)
+        for index in 10..<26 {
+            let bits: UInt64
+            if index < 22 {
+                bits = high & 31
+                high >>= 5
+            } else {
+                bits = low & 31
+                low >>= 5
+            }
+            out[index] = alphabet[Int(bits)]
+        }
+        return prefix + String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import SwitchboardAdapterKit
+
+/// The core router: every adapter delivers here, by push or by poll.
+///
+/// ```
+/// [InboundEnvelope] ─▶ store.ingest (one transaction: dedup → identity → conversation → message)
+///                   ─▶ publish HubEvent per stored message ─▶ [DeliveryOutcome]
+/// ```
+///
+/// The decisions (identity, threading) are pure functions in ``IdentityResolver`` and
+/// ``Threading``; the store applies them inside its transaction. `deliver` returns only once the
+/// batch is durable, which is what lets a webhook answer 2xx and a poller advance its position.
+public struct Router: InboundSink {
+    public let store: any InboxStore
+    public let policy: IngestPolicy
+    public let events: EventBus
+    let logger: Logger
+
+    public init(store: any InboxStore, policy: IngestPolicy, events: EventBus, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.events = events
+        self.logger = logger
+    }
+
+    public func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] {
+        guard !batch.isEmpty else { return [] }
+        let outcomes = try await store.ingest(batch, policy: policy)
+        return outcomes.map { outcome in
+            switch outcome {
+            case .stored(let stored):
+                events.publish(.messageStored(
+                    messageID: stored.message.id, conversationID: stored.conversation.id,
+                    customerID: stored.conversation.customerID))
+                if let merge = stored.merge { events.publish(.merged(merge)) }
+                return .stored(
+                    messageID: stored.message.id, conversationID: stored.conversation.id,
+                    customerID: stored.conversation.customerID)
+            case .duplicate(let messageID):
+                return .duplicate(messageID: messageID)
+            case .rejected(let reason):
+                logger.warning("envelope rejected", metadata: ["reason": "\(reason)"])
+                return .rejected(reason: reason)
+            }
+        }
+    }
+
+    public func apply(_ updates: [StatusUpdate]) async throws {
+        guard !updates.isEmpty else { return }
+        try await store.apply(updates)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import SwitchboardAdapterKit
+
+/// Ingest and status updates: the write path of the router.
+///
+/// `ingest` handles a batch in one transaction (one savepoint per envelope, so a bad envelope never
+/// takes its neighbours down) and returns once it is durable.
+public protocol InboxStore: Sendable {
+    func ingest(_ batch: [InboundEnvelope], policy: IngestPolicy) async throws -> [IngestOutcome]
+    /// Appends channel status reports to message histories; returns how many matched a message.
+    @discardableResult
+    func apply(_ updates: [StatusUpdate]) async throws -> Int
+}
+
+/// What ingest did with one envelope.
+public enum IngestOutcome: Sendable, Hashable {
+    case stored(StoredMessage)
+    case duplicate(messageID: String)
+    case rejected(reason: String)
+}
+
+/// A message that was just stored, with what it changed.
+public struct StoredMessage: Sendable, Hashable {
+    public var message: Message
+    public var conversation: Conversation
+    public var newCustomer: Bool
+    public var newConversation: Bool
+    public var reopened: Bool
+    /// A merge the envelope's verified identifiers triggered, if any.
+    public var merge: MergeRecord?
+
+    public init(
+        message: Message, conversation: Conversation, newCustomer: Bool, newConversation: Bool, reopened: Bool,
+        merge: MergeRecord? = nil
+    ) {
+        self.message = message
+        self.conversation = conversation
+        self.newCustomer = newCustomer
+        self.newConversation = newConversation
+        self.reopened = reopened
+        self.merge = merge
+    }
+}
+
+/// Replies and their delivery: the message row and its outbox row are written in one transaction.
+public protocol OutboxStore: Sendable {
+    func enqueueReply(_ reply: ReplyRequest) async throws -> Message
+    /// Takes up to `limit` due items and leases them for `lease`, so no other dispatcher sends them.
+    func claimDue(now: Date, limit: Int, lease: Duration) async throws -> [OutboxItem]
+    func markSent(_ item: OutboxItem, receipt: SendReceipt) async throws
+    /// Records a failed attempt; `retryAt` nil dead-letters the item, visibly in the timeline.
+    func markFailed(_ item: OutboxItem, error: SendError, retryAt: Date?) async throws
+    func deadLetters() async throws -> [OutboxItem]
+    /// Puts a dead-lettered reply back in the queue (an agent's retry); returns false if there is none.
+    func retry(messageID: String) async throws -> Bool
+}
+
+/// An agent's reply to a conversation.
+public struct ReplyRequest: Sendable, Hashable {
+    public var conversationID: String
+    public var text: String
+    /// The agent's name, shown in the timeline.
+    public var author: String
+    public var subject: String?
+
+    public init(conversationID: String, text: String, author: String, subject: String? = nil) {
+        self.conversationID = conversationID
+        self.text = text
+        self.author = author
+        self.subject = subject
+    }
+}
+
+/// One queued send.
+public struct OutboxItem: Sendable, Hashable {
+    public var id: Int64
+    public var message: OutboundMessage
+    /// Attempts made so far.
+    public var attempts: Int
+    public var lastError: String?
+
+    public init(id: Int64, message: OutboundMessage, attempts: Int, lastError: String?) {
+        self.id = id
+        self.message = message
+        self.attempts = attempts
+        self.lastError = lastError
+    }
+}
+
+/// Profiles, identities and merges.
+public protocol ProfileStore: Sendable {
+    /// Live (not merged-away) customers, newest first.
+    func customers(limit: Int, cursor: String?) async throws -> Page<Customer>
+    func profile(id: String) async throws -> CustomerProfile?
+    func customer(for address: Address) async throws -> Customer?
+    /// Merges `source` into `target`; `source` becomes a tombstone.
+    func merge(_ source: String, into target: String, actor: String, reason: String) async throws -> MergeRecord
+    /// Undoes a merge: every identity and message that came from the source goes back to it.
+    func unmerge(_ mergeID: String, actor: String) async throws -> MergeRecord
+    /// The merge history of a customer (as source or target), newest first; all merges with `nil`.
+    func merges(customerID: String?) async throws -> [MergeRecord]
+    func mergeSuggestions() async throws -> [MergeSuggestion]
+}
+
+/// The read side: timelines and conversations.
+public protocol TimelineReader: Sendable {
+    /// Messages and system events of a customer across all conversations and channels, newest first.
+    func timeline(customerID: String, limit: Int, cursor: String?) async throws -> Page<TimelineEntry>
+    func conversation(id: String) async throws -> Conversation?
+    func conversations(customerID: String) async throws -> [Conversation]
+    func messages(conversationID: String) async throws -> [Message]
+    func message(id: String) async throws -> Message?
+}
+
+/// Poller positions for every channel instance.
+public protocol CursorStoreProvider: Sendable {
+    func cursorStore(for channel: ChannelID) -> any CursorStore
+}
+
+/// Everything the hub needs from a backend. Closed: only the built-in backends conform.
+public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & CursorStoreProvider
+
+/// A store operation that could not be done; the message says why and what to do.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Value: String, Sendable { case notFound, conflict, invalid }
+        let value: Value
+        public static let notFound = Code(value: .notFound)
+        public static let conflict = Code(value: .conflict)
+        public static let invalid = Code(value: .invalid)
+        public var description: String { value.rawValue }
+    }
+
+    public static let notFound = Code.notFound
+    public static let conflict = Code.conflict
+    public static let invalid = Code.invalid
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension StoreError.Code {
+    /// Lets callers write `catch StoreError.notFound`.
+    public static func ~= (code: StoreError.Code, error: any Error) -> Bool { (error as? StoreError)?.code == code }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// The body of one envelope's ingest, run inside the group commit's write transaction:
+/// dedup → identity → conversation → message. Decisions come from SwitchboardCore's pure functions;
+/// this file only reads the candidates and writes the results. Each envelope runs in its own
+/// savepoint, so one that fails is rejected and rolled back alone.
+enum IngestTransaction {
+    static func ingest(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date, db: Database) throws
+        -> IngestOutcome
+    {
+        var outcome: IngestOutcome = .rejected(reason: "not processed")
+        do {
+            try db.inSavepoint {
+                outcome = try ingestUnchecked(envelope, policy: policy, now: now, db: db)
+                if case .stored = outcome { return .commit }
+                return .rollback
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+            throw error
+        } catch {
+            outcome = .rejected(reason: "\(error)")
+        }
+        return outcome
+    }
+
+    private static func ingestUnchecked(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date, db: Database)
+        throws -> IngestOutcome
+    {
+        guard !envelope.externalID.isEmpty else {
+            return .rejected(reason: "the envelope has no external id (the channel's message id, used to deduplicate)")
+        }
+        if let existing = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?"),
+            arguments: [envelope.channel.rawValue, envelope.externalID])
+        {
+            return .duplicate(messageID: existing)
+        }
+
+        var (customerID, newCustomer) = try resolveCustomer(envelope, policy: policy, now: now, db: db)
+        let merge = try applyVerifiedHints(envelope, customerID: customerID, policy: policy, now: now, db: db)
+        if let merge { customerID = merge.targetCustomerID }
+
+        let sentAt = envelope.sentAt.millis
+        let latestRow = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM conversations WHERE channel = ? AND thread_key = ? AND customer_address = ?
+                    ORDER BY created_at DESC, id DESC LIMIT 1
+                    """),
+            arguments: [envelope.channel.rawValue, envelope.threadKey, envelope.from.description])
+        let latest = try latestRow.map(Rows.conversation)
+        let decision = Threading.decide(latest: latest, at: envelope.sentAt, reopenWindow: policy.reopenWindow)
+        var conversation: Conversation
+        switch decision {
+        case .open:
+            conversation = Conversation(
+                id: SortableID.make("con_", at: now), customerID: customerID, channel: envelope.channel,
+                customerAddress: envelope.from, threadKey: envelope.threadKey, subject: envelope.subject,
+                status: .open, createdAt: now, lastMessageAt: envelope.sentAt)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO conversations (id, customer_id, channel, customer_address, thread_key, subject, status,
+                        created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                    """
+            ).execute(arguments: [
+                conversation.id, customerID, envelope.channel.rawValue, envelope.from.description, envelope.threadKey,
+                envelope.subject, now.millis, sentAt,
+            ])
+        case .append(let id), .reopen(let id):
+            guard var existing = latest, existing.id == id else {
+                throw StoreError(.conflict, "conversation \(id) vanished during ingest")
+            }
+            existing.status = .open
+            existing.resolvedAt = nil
+            existing.lastMessageAt = max(existing.lastMessageAt, envelope.sentAt)
+            conversation = existing
+            try db.cachedStatement(
+                sql: """
+                    UPDATE conversations SET status = 'open', resolved_at = NULL,
+                        last_message_at = MAX(last_message_at, ?) WHERE id = ?
+                    """
+            ).execute(arguments: [sentAt, id])
+        }
+
+        let messageID = SortableID.make("msg_", at: now)
+        let attachments = envelope.attachments.isEmpty ? "[]" : try Rows.json(envelope.attachments)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author, subject,
+                    text, html, attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, raw,
+                    raw_content_type)
+                VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            messageID, conversation.id, conversation.customerID, envelope.channel.rawValue,
+            envelope.visibility.rawValue, envelope.from.description, envelope.subject, envelope.text, envelope.html,
+            attachments, envelope.externalID, envelope.inReplyTo, sentAt, now.millis, envelope.isAutomatic,
+            envelope.raw.map { Data($0.bytes) }, envelope.raw?.contentType,
+        ])
+        let message = Message(
+            id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
+            channel: envelope.channel, direction: .inbound, visibility: envelope.visibility,
+            author: envelope.from.description, subject: envelope.subject, text: envelope.text, html: envelope.html,
+            attachments: envelope.attachments, externalID: envelope.externalID, inReplyTo: envelope.inReplyTo,
+            sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil)
+        return .stored(StoredMessage(
+            message: message, conversation: conversation, newCustomer: newCustomer,
+            newConversation: decision == .open, reopened: { if case .reopen = decision { true } else { false } }(),
+            merge: merge))
+    }
+
+    /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.
+    private static func resolveCustomer(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date, db: Database)
+        throws -> (String, Bool)
+    {
+        let address = envelope.from
+        let displayName = envelope.hints.displayName
+        if let customerID = try owner(of: address, db: db) {
+            try db.cachedStatement(
+                sql: "UPDATE customers SET last_seen = MAX(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?"
+            ).execute(arguments: [now.millis, displayName, customerID])
+            return (customerID, false)
+        }
+        for equivalent in IdentityResolver.equivalents(of: address, policy: policy.identity) {
+            if let customerID = try owner(of: equivalent, db: db) {
+                try insertIdentity(
+                    address, customerID: customerID, channel: envelope.channel, verified: false,
+                    provenance: "equivalence:\(equivalent)", now: now, db: db)
+                try db.cachedStatement(sql: "UPDATE customers SET last_seen = MAX(last_seen, ?) WHERE id = ?")
+                    .execute(arguments: [now.millis, customerID])
+                return (customerID, false)
+            }
+        }
+        let customerID = SortableID.make("cus_", at: now)
+        var attributes: [String: String] = [:]
+        if address.kind == .email { attributes["email"] = address.value }
+        if address.kind == .tel || address.kind == .whatsapp { attributes["phone"] = address.value }
+        if let locale = envelope.hints.locale { attributes["locale"] = locale }
+        try db.cachedStatement(
+            sql: "INSERT INTO customers (id, display_name, attributes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [customerID, displayName, try Rows.json(attributes), now.millis, now.millis])
+        try insertIdentity(
+            address, customerID: customerID, channel: envelope.channel, verified: false, provenance: "inbound",
+            now: now, db: db)
+        return (customerID, true)
+    }
+
+    /// Rule 3: strong identifiers the channel vouches for link, merge or suggest.
+    private static func applyVerifiedHints(
+        _ envelope: InboundEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
+    ) throws -> MergeRecord? {
+        var merge: MergeRecord?
+        for learned in envelope.hints.verifiedAddresses where learned.kind.isStrongIdentifier {
+            let current = merge?.targetCustomerID ?? customerID
+            guard let other = try owner(of: learned, db: db) else {
+                try insertIdentity(
+                    learned, customerID: current, channel: envelope.channel, verified: true,
+                    provenance: "hint:\(envelope.from)", now: now, db: db)
+                continue
+            }
+            if other == current {
+                try db.execute(sql: "UPDATE identities SET verified = 1 WHERE address = ?", arguments: [learned.description])
+                continue
+            }
+            let decision = IdentityResolver.decide(
+                learned: learned, current: try ProfileQueries.identities(of: current, db: db),
+                other: try ProfileQueries.identities(of: other, db: db), policy: policy.identity)
+            switch decision {
+            case .merge:
+                merge = try ProfileQueries.merge(
+                    current, into: other, actor: "identity-rules",
+                    reason: "\(envelope.from) gave the verified identifier \(learned)", now: now, db: db)
+            case .suggest(let reason):
+                try db.execute(
+                    sql: """
+                        INSERT INTO merge_suggestions (id, customer_id, other_customer_id, reason, created_at)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, other_customer_id) DO NOTHING
+                        """,
+                    arguments: [SortableID.make("sug_", at: now), current, other, reason, now.millis])
+            }
+        }
+        return merge
+    }
+
+    static func owner(of address: Address, db: Database) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT customer_id FROM identities WHERE address = ?"),
+            arguments: [address.description])
+    }
+
+    static func insertIdentity(
+        _ address: Address, customerID: String, channel: ChannelID?, verified: Bool, provenance: String, now: Date,
+        db: Database
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO identities (address, kind, customer_id, original_customer_id, first_seen_channel, verified,
+                    provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            address.description, address.kind.rawValue, customerID, customerID, channel?.rawValue, verified,
+            provenance, now.millis,
+        ])
+    }
+}

@@ -1,0 +1,146 @@
+import GRDB
+
+/// The schema, as named, append-only migrations. Never edit a shipped migration: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        CREATE TABLE customers (
+            id TEXT PRIMARY KEY NOT NULL,
+            display_name TEXT,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            merged_into TEXT REFERENCES customers(id)
+        );
+        CREATE INDEX customers_merged_into ON customers(merged_into);
+
+        CREATE TABLE identities (
+            address TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            original_customer_id TEXT NOT NULL REFERENCES customers(id),
+            first_seen_channel TEXT,
+            verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+            provenance TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX identities_customer ON identities(customer_id);
+        CREATE INDEX identities_original ON identities(original_customer_id);
+
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY NOT NULL,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            channel TEXT NOT NULL,
+            customer_address TEXT NOT NULL,
+            thread_key TEXT NOT NULL,
+            subject TEXT,
+            status TEXT NOT NULL CHECK (status IN ('open', 'pending', 'snoozed', 'resolved')),
+            assignee TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            priority INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            last_message_at INTEGER NOT NULL,
+            first_response_at INTEGER,
+            resolved_at INTEGER
+        );
+        CREATE INDEX conversations_thread ON conversations(channel, thread_key, customer_address, created_at);
+        CREATE INDEX conversations_customer ON conversations(customer_id, last_message_at);
+        CREATE INDEX conversations_address ON conversations(customer_address);
+
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY NOT NULL,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            channel TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+            visibility TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+            author TEXT NOT NULL,
+            subject TEXT,
+            text TEXT NOT NULL,
+            html TEXT,
+            attachments TEXT NOT NULL DEFAULT '[]',
+            external_id TEXT,
+            in_reply_to TEXT,
+            sent_at INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            is_automatic INTEGER NOT NULL DEFAULT 0 CHECK (is_automatic IN (0, 1)),
+            delivery_status TEXT,
+            raw BLOB,
+            raw_content_type TEXT
+        );
+        CREATE UNIQUE INDEX messages_external_id ON messages(channel, external_id);
+        CREATE INDEX messages_timeline ON messages(customer_id, sent_at, id);
+        CREATE INDEX messages_conversation ON messages(conversation_id, sent_at);
+
+        CREATE TABLE message_status (
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            status TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            detail TEXT
+        );
+        CREATE INDEX message_status_message ON message_status(message_id, at);
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id TEXT NOT NULL UNIQUE REFERENCES messages(id),
+            channel TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER
+        );
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+        CREATE TABLE merges (
+            id TEXT PRIMARY KEY NOT NULL,
+            source_customer_id TEXT NOT NULL REFERENCES customers(id),
+            target_customer_id TEXT NOT NULL REFERENCES customers(id),
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            merged_at INTEGER NOT NULL,
+            unmerged_at INTEGER,
+            unmerged_by TEXT
+        );
+        CREATE INDEX merges_source ON merges(source_customer_id);
+        CREATE INDEX merges_target ON merges(target_customer_id);
+
+        CREATE TABLE merge_suggestions (
+            id TEXT PRIMARY KEY NOT NULL,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            other_customer_id TEXT NOT NULL REFERENCES customers(id),
+            reason TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (customer_id, other_customer_id)
+        );
+
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY NOT NULL,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            conversation_id TEXT REFERENCES conversations(id),
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX events_customer ON events(customer_id, at, id);
+
+        CREATE TABLE cursors (
+            channel TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (channel, key)
+        );
+        """
+}

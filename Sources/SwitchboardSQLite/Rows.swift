@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// Row ↔ model mapping. Hand-written (not Codable records) because the ingest path uses prepared
+/// statements, and because the stored forms (milliseconds, JSON text) differ from the model's.
+enum Rows {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?, default fallback: T) -> T {
+        guard let text, let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else { return fallback }
+        return value
+    }
+
+    static func address(_ text: String) throws -> Address {
+        do {
+            return try Address(parsing: text)
+        } catch {
+            throw StoreError(.invalid, "stored address '\(text)' no longer parses: \(error.message)")
+        }
+    }
+
+    static func customer(_ row: Row) -> Customer {
+        Customer(
+            id: row["id"], displayName: row["display_name"],
+            attributes: decodeJSON([String: String].self, row["attributes"], default: [:]),
+            firstSeen: Date(millis: row["first_seen"]), lastSeen: Date(millis: row["last_seen"]),
+            mergedInto: row["merged_into"])
+    }
+
+    static func identity(_ row: Row) throws -> Identity {
+        Identity(
+            address: try address(row["address"]), customerID: row["customer_id"],
+            originalCustomerID: row["original_customer_id"],
+            firstSeenChannel: (row["first_seen_channel"] as String?).map(ChannelID.init(rawValue:)),
+            verified: row["verified"], provenance: row["provenance"], createdAt: Date(millis: row["created_at"]))
+    }
+
+    static func conversation(_ row: Row) throws -> Conversation {
+        Conversation(
+            id: row["id"], customerID: row["customer_id"], channel: ChannelID(rawValue: row["channel"]),
+            customerAddress: try address(row["customer_address"]), threadKey: row["thread_key"],
+            subject: row["subject"], status: Conversation.Status(rawValue: row["status"]) ?? .open,
+            assignee: row["assignee"], tags: decodeJSON([String].self, row["tags"], default: []),
+            priority: row["priority"], createdAt: Date(millis: row["created_at"]),
+            lastMessageAt: Date(millis: row["last_message_at"]),
+            firstResponseAt: (row["first_response_at"] as Int64?).map(Date.init(millis:)),
+            resolvedAt: (row["resolved_at"] as Int64?).map(Date.init(millis:)))
+    }
+
+    static let messageColumns = """
+        id, conversation_id, customer_id, channel, direction, visibility, author, subject, text, html,
+        attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, delivery_status
+        """
+
+    static func message(_ row: Row, history: [StatusEntry] = []) -> Message {
+        Message(
+            id: row["id"], conversationID: row["conversation_id"], customerID: row["customer_id"],
+            channel: ChannelID(rawValue: row["channel"]),
+            direction: Message.Direction(rawValue: row["direction"]) ?? .inbound,
+            visibility: Visibility(rawValue: row["visibility"]) ?? .private, author: row["author"],
+            subject: row["subject"], text: row["text"], html: row["html"],
+            attachments: decodeJSON([Attachment].self, row["attachments"], default: []),
+            externalID: row["external_id"], inReplyTo: row["in_reply_to"], sentAt: Date(millis: row["sent_at"]),
+            receivedAt: Date(millis: row["received_at"]), isAutomatic: row["is_automatic"],
+            deliveryStatus: row["delivery_status"], statusHistory: history)
+    }
+
+    static func merge(_ row: Row) -> MergeRecord {
+        MergeRecord(
+            id: row["id"], sourceCustomerID: row["source_customer_id"], targetCustomerID: row["target_customer_id"],
+            actor: row["actor"], reason: row["reason"], mergedAt: Date(millis: row["merged_at"]),
+            unmergedAt: (row["unmerged_at"] as Int64?).map(Date.init(millis:)), unmergedBy: row["unmerged_by"])
+    }
+
+    static func event(_ row: Row) -> SystemEvent {
+        SystemEvent(
+            id: row["id"], customerID: row["customer_id"], conversationID: row["conversation_id"], kind: row["kind"],
+            actor: row["actor"], detail: row["detail"], at: Date(millis: row["at"]))
+    }
+
+    /// Status histories of the given messages, oldest first.
+    static func histories(_ db: Database, messageIDs: [String]) throws -> [String: [StatusEntry]] {
+        guard !messageIDs.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: messageIDs.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(marks)) "
+                + "ORDER BY at, rowid", arguments: StatementArguments(messageIDs))
+        var histories: [String: [StatusEntry]] = [:]
+        for row in rows {
+            histories[row["message_id"], default: []].append(
+                StatusEntry(status: row["status"], at: Date(millis: row["at"]), detail: row["detail"]))
+        }
+        return histories
+    }
+}

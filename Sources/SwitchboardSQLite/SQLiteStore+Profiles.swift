@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+extension SQLiteStore: ProfileStore {
+    public func customers(limit: Int, cursor: String?) async throws -> Page<Customer> {
+        let limit = max(1, min(limit, 500))
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM customers WHERE merged_into IS NULL AND (? IS NULL OR id < ?)
+                    ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [cursor, cursor, limit + 1])
+            let customers = rows.prefix(limit).map(Rows.customer)
+            return Page(items: Array(customers), nextCursor: rows.count > limit ? customers.last?.id : nil)
+        }
+    }
+
+    public func profile(id: String) async throws -> CustomerProfile? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            return CustomerProfile(customer: Rows.customer(row), identities: try ProfileQueries.identities(of: id, db: db))
+        }
+    }
+
+    public func customer(for address: Address) async throws -> Customer? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT customers.* FROM identities JOIN customers ON customers.id = identities.customer_id WHERE address = ?",
+                arguments: [address.description]
+            ).map(Rows.customer)
+        }
+    }
+
+    public func merge(_ source: String, into target: String, actor: String, reason: String) async throws -> MergeRecord {
+        try await pool.write { db in
+            try ProfileQueries.merge(source, into: target, actor: actor, reason: reason, now: Date(), db: db)
+        }
+    }
+
+    public func unmerge(_ mergeID: String, actor: String) async throws -> MergeRecord {
+        try await pool.write { db in try ProfileQueries.unmerge(mergeID, actor: actor, now: Date(), db: db) }
+    }
+
+    public func merges(customerID: String?) async throws -> [MergeRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM merges WHERE ? IS NULL OR source_customer_id = ? OR target_customer_id = ?
+                    ORDER BY merged_at DESC, id DESC
+                    """,
+                arguments: [customerID, customerID, customerID]
+            ).map(Rows.merge)
+        }
+    }
+
+    public func mergeSuggestions() async throws -> [MergeSuggestion] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM merge_suggestions ORDER BY created_at DESC, id DESC").map { row in
+                MergeSuggestion(
+                    id: row["id"], customerID: row["customer_id"], otherCustomerID: row["other_customer_id"],
+                    reason: row["reason"], createdAt: Date(millis: row["created_at"]))
+            }
+        }
+    }
+}
+
+extension SQLiteStore: InboxStore {
+    public func ingest(_ batch: [InboundEnvelope], policy: IngestPolicy) async throws -> [IngestOutcome] {
+        try await writer.ingest(batch, policy: policy)
+    }
+
+    @discardableResult
+    public func apply(_ updates: [StatusUpdate]) async throws -> Int {
+        try await pool.write { db in
+            var matched = 0
+            for update in updates {
+                guard let messageID = try String.fetchOne(
+                    db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ? AND direction = 'outbound'",
+                    arguments: [update.channel.rawValue, update.externalID])
+                else { continue }
+                matched += 1
+                try db.execute(
+                    sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, ?, ?, ?)",
+                    arguments: [messageID, update.status.name, update.at.millis, update.status.reason])
+                try db.execute(
+                    sql: "UPDATE messages SET delivery_status = ? WHERE id = ? AND (? = 'failed' OR COALESCE(" + Self.rank("delivery_status") + ", 0) < " + Self.rank("?") + ")",
+                    arguments: [update.status.name, messageID, update.status.name, update.status.name])
+            }
+            return matched
+        }
+    }
+
+    /// Orders delivery states so a late `delivered` never overwrites `read`.
+    static func rank(_ column: String) -> String {
+        "CASE \(column) WHEN 'queued' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 0 END"
+    }
+}

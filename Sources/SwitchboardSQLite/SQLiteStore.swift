@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// The embedded default backend: SQLite through GRDB, in WAL mode with `synchronous = FULL`, one
+/// writer that batches concurrent ingests into one transaction (``GroupCommitWriter``), and a pool
+/// of readers. Migrations run when it opens.
+public final class SQLiteStore: CursorStoreProvider {
+    let pool: DatabasePool
+    let writer: GroupCommitWriter
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// - Parameter maxGroupSize: the most envelopes one group commit carries.
+    public init(path: String, maxGroupSize: Int = 1000) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(pool)
+        writer = GroupCommitWriter(pool: pool, maxGroupSize: maxGroupSize)
+    }
+
+    public func cursorStore(for channel: ChannelID) -> any CursorStore {
+        SQLiteCursorStore(pool: pool, channel: channel)
+    }
+
+    /// Row counts per table, for `migrate-store`, benchmarks and tests.
+    public func counts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for table in ["customers", "identities", "conversations", "messages", "outbox", "merges", "events"] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            return counts
+        }
+    }
+}
+
+/// Poller positions of one channel instance, in the `cursors` table.
+struct SQLiteCursorStore: CursorStore {
+    let pool: DatabasePool
+    let channel: ChannelID
+
+    func value(for key: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT value FROM cursors WHERE channel = ? AND key = ?", arguments: [channel.rawValue, key])
+        }
+    }
+
+    func setValue(_ value: String, for key: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO cursors (channel, key, value, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """,
+                arguments: [channel.rawValue, key, value, Date().millis])
+        }
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, the stored form of every timestamp.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// The JSON API under `/api/v1`, for agents' tools and the CLI's remote use. Every route needs
+/// `Authorization: Bearer <server.api_token>`; errors are `{"error": "..."}` with a status that
+/// says whose fault it was.
+struct APIRoutes: Sendable {
+    let dependencies: HubServer.Dependencies
+    var store: any SwitchboardStore { dependencies.store }
+
+    func mount(on api: RouterGroup<BasicRequestContext>) {
+        let routes = api.add(middleware: BearerTokenMiddleware(token: dependencies.apiToken))
+        routes.get("customers") { request, context in
+            try await guarded {
+                try JSONResponse.make(try await store.customers(limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
+            }
+        }
+        routes.get("customers/:id") { request, context in
+            try await guarded {
+                let id = try context.parameters.require("id")
+                guard let profile = try await store.profile(id: id) else { throw StoreError(.notFound, "no customer \(id)") }
+                let conversations = try await store.conversations(customerID: id)
+                return try JSONResponse.make(CustomerDetail(customer: profile.customer, identities: profile.identities, conversations: conversations))
+            }
+        }
+        routes.get("customers/:id/timeline") { request, context in
+            try await guarded {
+                let id = try context.parameters.require("id")
+                guard try await store.profile(id: id) != nil else { throw StoreError(.notFound, "no customer \(id)") }
+                return try JSONResponse.make(
+                    try await store.timeline(customerID: id, limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
+            }
+        }
+        routes.get("conversations/:id") { _, context in
+            try await guarded {
+                let id = try context.parameters.require("id")
+                guard let conversation = try await store.conversation(id: id) else {
+                    throw StoreError(.notFound, "no conversation \(id)")
+                }
+                return try JSONResponse.make(ConversationDetail(conversation: conversation, messages: try await store.messages(conversationID: id)))
+            }
+        }
+        routes.post("conversations/:id/replies") { request, context in
+            try await guarded {
+                let body: ReplyBody = try await decode(request)
+                let message = try await store.enqueueReply(ReplyRequest(
+                    conversationID: try context.parameters.require("id"), text: body.text, author: body.author ?? "agent",
+                    subject: body.subject))
+                dependencies.replyQueued()
+                return try JSONResponse.make(message, status: .accepted)
+            }
+        }
+        routes.post("messages/:id/retry") { _, context in
+            try await guarded {
+                let id = try context.parameters.require("id")
+                guard try await store.retry(messageID: id) else {
+                    throw StoreError(.conflict, "message \(id) has no failed send to retry")
+                }
+                dependencies.replyQueued()
+                return try JSONResponse.make(["queued": id], status: .accepted)
+            }
+        }
+        routes.get("merges") { request, _ in
+            try await guarded { try JSONResponse.make(try await store.merges(customerID: request.uri.queryParameters.get("customer"))) }
+        }
+        routes.post("merges") { request, _ in
+            try await guarded {
+                let body: MergeBody = try await decode(request)
+                let record = try await store.merge(body.source, into: body.target, actor: body.actor ?? "api", reason: body.reason)
+                return try JSONResponse.make(record, status: .created)
+            }
+        }
+        routes.post("merges/:id/undo") { request, context in
+            try await guarded {
+                let body: UndoBody = try await decode(request, allowEmpty: true) ?? UndoBody()
+                return try JSONResponse.make(try await store.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api"))
+            }
+        }
+        routes.get("merge-suggestions") { _, _ in
+            try await guarded { try JSONResponse.make(try await store.mergeSuggestions()) }
+        }
+        routes.get("channels") { _, _ in
+            try JSONResponse.make(dependencies.health.all)
+        }
+    }
+
+    func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return 50 }
+        guard let value = Int(text), (1...500).contains(value) else {
+            throw StoreError(.invalid, "limit must be a whole number from 1 to 500")
+        }
+        return value
+    }
+
+    func decode<T: Decodable>(_ request: Request) async throws -> T {
+        guard let value: T = try await decode(request, allowEmpty: false) else {
+            throw StoreError(.invalid, "the body is empty; send a JSON object")
+        }
+        return value
+    }
+
+    func decode<T: Decodable>(_ request: Request, allowEmpty: Bool) async throws -> T? {
+        let buffer = try await request.body.collect(upTo: HubServer.maxBodyBytes)
+        if buffer.readableBytes == 0 && allowEmpty { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw StoreError(.invalid, "'\(key.stringValue)' is required")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw StoreError(.invalid, "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+        } catch {
+            throw StoreError(.invalid, "the body is not valid JSON for this request")
+        }
+    }
+
+    /// Maps store errors to 404/409/400 with their message; anything else is a 500 with no detail.
+    func guarded(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            let status: HTTPResponse.Status = switch error.code {
+            case .notFound: .notFound
+            case .conflict: .conflict
+            default: .badRequest
+            }
+            return JSONResponse.error(status, error.message)
+        } catch is NIOTooManyBytesError {
+            return JSONResponse.error(.contentTooLarge, "the body is larger than \(HubServer.maxBodyBytes) bytes")
+        } catch {
+            dependencies.logger.error("API request failed", metadata: ["error": "\(error)"])
+            return JSONResponse.error(.internalServerError, "internal error; see the hub's log")
+        }
+    }
+}
+
+struct CustomerDetail: Encodable {
+    var customer: Customer
+    var identities: [Identity]
+    var conversations: [Conversation]
+}
+
+struct ConversationDetail: Encodable {
+    var conversation: Conversation
+    var messages: [Message]
+}
+
+struct ReplyBody: Decodable {
+    var text: String
+    var author: String?
+    var subject: String?
+}
+
+struct MergeBody: Decodable {
+    var source: String
+    var target: String
+    var reason: String
+    var actor: String?
+}
+
+struct UndoBody: Decodable {
+    var actor: String?
+}
+
+/// Refuses API requests without the configured bearer token (compared in constant time).
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let token else {
+            return JSONResponse.error(.unauthorized, "the API is off: set server.api_token in the config to use it")
+        }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              HMACSignature.constantTimeEquals(String(header.dropFirst(7)), token)
+        else {
+            return JSONResponse.error(.unauthorized, "send Authorization: Bearer <server.api_token>")
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// The hub's HTTP face: `/health`, the webhook routes adapters declare (under
+/// `/webhooks/<channel-id>/`), and the JSON API under `/api/v1` (bearer token).
+public struct HubServer: Sendable {
+    /// Everything the server needs from the rest of the hub.
+    public struct Dependencies: Sendable {
+        public var store: any SwitchboardStore
+        public var inbound: any InboundSink
+        public var adapters: [(channel: ChannelID, adapter: any ChannelAdapter)]
+        public var health: HealthBoard
+        /// Bearer token for `/api/v1`; `nil` turns the API off (it answers 401 with a hint).
+        public var apiToken: String?
+        /// Called after a reply is queued, so it leaves at once.
+        public var replyQueued: @Sendable () -> Void
+        public var logger: Logger
+
+        public init(
+            store: any SwitchboardStore, inbound: any InboundSink,
+            adapters: [(channel: ChannelID, adapter: any ChannelAdapter)], health: HealthBoard, apiToken: String?,
+            replyQueued: @escaping @Sendable () -> Void, logger: Logger
+        ) {
+            self.store = store
+            self.inbound = inbound
+            self.adapters = adapters
+            self.health = health
+            self.apiToken = apiToken
+            self.replyQueued = replyQueued
+            self.logger = logger
+        }
+    }
+
+    /// The largest webhook or API body accepted.
+    public static let maxBodyBytes = 1024 * 1024
+
+    let dependencies: Dependencies
+
+    public init(_ dependencies: Dependencies) {
+        self.dependencies = dependencies
+    }
+
+    /// The Hummingbird application, a `Service` to put last in the hub's service group.
+    /// - Parameter onListening: called with the bound port once the server accepts connections.
+    public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        let router = Hummingbird.Router()
+        router.get("/health") { _, _ in
+            try JSONResponse.make(HealthReport(status: "ok", channels: dependencies.health.all))
+        }
+        WebhookMount(dependencies: dependencies).mount(on: router)
+        APIRoutes(dependencies: dependencies).mount(on: router.group("api/v1"))
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: dependencies.logger)
+    }
+}
+
+struct HealthReport: Encodable {
+    var status: String
+    var channels: [ChannelHealth]
+}
+
+/// JSON bodies for every answer the server gives, and the error shape `{"error": "..."}`.
+enum JSONResponse {
+    static let encoder = JSONCoding.encoder()
+
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let body = (try? encoder.encode(["error": message])) ?? Data("{\"error\":\"unknown\"}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
