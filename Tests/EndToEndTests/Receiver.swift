@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A local HTTP server standing in for a customer's system: records every request it gets and
+/// answers `{"id": "ext-<n>"}`, or the statuses queued in `failures` first.
+final class Receiver: Sendable {
+    struct Received: Sendable {
+        var headers: [String: String]
+        var body: [UInt8]
+    }
+
+    private let received = Mutex<[Received]>([])
+    private let failures = Mutex<[Int]>([])
+
+    var requests: [Received] { received.withLock { $0 } }
+
+    /// Makes the next requests fail with these statuses, in order.
+    func failNext(_ statuses: [Int]) { failures.withLock { $0 += statuses } }
+
+    /// Runs the receiver for the duration of `body`, passing its URL.
+    func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("/replies") { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let count = self.received.withLock { list in
+                list.append(Received(headers: headers, body: Array(buffer: buffer)))
+                return list.count
+            }
+            if let status = self.failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                return Response(status: HTTPResponse.Status(code: status))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: "{\"id\":\"ext-\(count)\"}")))
+        }
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.run()
+                return nil
+            }
+            var iterator = portStream.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw E2EError("receiver did not start") }
+            let result = try await body("http://127.0.0.1:\(port)/replies")
+            group.cancelAll()
+            return result
+        }
+    }
+}

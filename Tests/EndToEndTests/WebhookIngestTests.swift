@@ -1,0 +1,85 @@
+import Foundation
+import SwitchboardAdapterKit
+import SwitchboardCurl
+import Testing
+
+/// Acceptance 1 and 2 of the spine issue, against the built binary over HTTP.
+@Suite(.serialized)
+struct WebhookIngestTests {
+    @Test func healthAnswersAndSignedWebhookIsStoredOnceAndBadRequestsStoreNothing() async throws {
+        try await withHub { hub in try await ingestScenario(hub) }
+    }
+
+    func ingestScenario(_ hub: HubProcess) async throws {
+        let health = try await hub.client.execute(.init(url: hub.baseURL + "/health"))
+        #expect(health.status == 200)
+        #expect(try json(health)["status"] as? String == "ok")
+
+        let body = #"{"id":"order-7-1","from":"email:Ana@Example.COM","name":"Ana Lima","subject":"Order 7","text":"Where is my order?","thread":"order-7"}"#
+        let first = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
+        #expect(first.status == 200, "\(first.text)")
+        let stored = try #require((try json(first)["results"] as? [[String: Any]])?.first)
+        #expect(stored["result"] as? String == "stored")
+        let customerID = try #require(stored["customer_id"] as? String)
+
+        let again = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
+        #expect(again.status == 200)
+        #expect((try json(again)["results"] as? [[String: Any]])?.first?["result"] as? String == "duplicate")
+
+        // A different message that must not be stored: no signature, a wrong one, a malformed body.
+        let other = #"{"id":"x-1","from":"email:eve@example.com","text":"hi"}"#
+        let unsigned = try await hub.postWebhook("/webhooks/shop/inbound", body: other, signature: "")
+        #expect(unsigned.status == 401)
+        #expect(unsigned.text.contains("missing X-Switchboard-Signature"))
+        let wrong = try await hub.postWebhook("/webhooks/shop/inbound", body: other, signature: "sha256=" + String(repeating: "0", count: 64))
+        #expect(wrong.status == 401)
+        let tampered = try await hub.postWebhook(
+            "/webhooks/shop/inbound", body: other.replacingOccurrences(of: "hi", with: "ho"),
+            signature: "sha256=" + hmac(other))
+        #expect(tampered.status == 401)
+        let truncated = try await hub.postWebhook("/webhooks/shop/inbound", body: #"{"id":"x-2","from":"#)
+        #expect(truncated.status == 400)
+        #expect(try json(truncated)["error"] as? String == "the body is not valid JSON")
+        let noFrom = try await hub.postWebhook("/webhooks/shop/inbound", body: #"{"id":"x-3","text":"hi"}"#)
+        #expect(noFrom.status == 400)
+        #expect(try json(noFrom)["error"] as? String == "'from' is required")
+        let badAddress = try await hub.postWebhook("/webhooks/shop/inbound", body: #"{"id":"x-4","from":"email:nobody","text":"hi"}"#)
+        #expect(badAddress.status == 400)
+        #expect((try json(badAddress)["error"] as? String)?.contains("'@'") == true)
+        let notJSON = try await hub.postWebhook("/webhooks/shop/inbound", body: "id=x-5", contentType: "application/x-www-form-urlencoded")
+        #expect(notJSON.status == 415)
+
+        // Exactly one customer, one conversation, one message.
+        let customers = try json(try await hub.api("GET", "/customers"))
+        let items = try #require(customers["items"] as? [[String: Any]])
+        #expect(items.count == 1)
+        #expect(items.first?["id"] as? String == customerID)
+        let detail = try json(try await hub.api("GET", "/customers/\(customerID)"))
+        #expect((detail["conversations"] as? [[String: Any]])?.count == 1)
+        #expect((detail["identities"] as? [[String: Any]])?.first?["address"] as? String == "email:Ana@example.com")
+        let timeline = try json(try await hub.api("GET", "/customers/\(customerID)/timeline"))
+        let entries = try #require(timeline["items"] as? [[String: Any]])
+        #expect(entries.count == 1)
+        let message = try #require(entries.first?["message"] as? [String: Any])
+        #expect(message["text"] as? String == "Where is my order?")
+        #expect(message["subject"] as? String == "Order 7")
+        #expect(!hub.log.contains(HubProcess.secret))
+    }
+
+    @Test func apiRequiresTheToken() async throws {
+        let statuses = try await withHub { hub in
+            [
+                try await hub.api("GET", "/customers", token: nil).status,
+                try await hub.api("GET", "/customers", token: "not-the-token-at-all").status,
+                try await hub.api("GET", "/customers").status,
+                try await hub.api("GET", "/customers/cus_nope").status,
+                try await hub.api("GET", "/customers?limit=0").status,
+            ]
+        }
+        #expect(statuses == [401, 401, 200, 404, 400])
+    }
+}
+
+func hmac(_ body: String) -> String {
+    IndependentHMAC.sha256Hex(secret: HubProcess.secret, body: Array(body.utf8))
+}
