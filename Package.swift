@@ -10,7 +10,7 @@ let upcoming: [SwiftSetting] = [
 /// Every in-tree channel adapter: the folder under `Plugins/`, its module name and what it needs.
 /// A new channel adds one line here and one in `SwitchboardAdapters/BuiltinAdapters.swift`.
 let plugins: [(folder: String, module: String, dependencies: [Target.Dependency])] = [
-    ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"]),
+    ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"])
 ]
 
 var targets: [Target] = [
@@ -70,7 +70,10 @@ var targets: [Target] = [
     .executableTarget(name: "switchboard", dependencies: ["SwitchboardApp"]),
     .executableTarget(
         name: "IngestBenchmark",
-        dependencies: ["SwitchboardCore", "SwitchboardSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+        dependencies: [
+            "SwitchboardCore", "SwitchboardSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
         path: "Benchmarks/Ingest"
     ),
     .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
@@ -87,12 +90,14 @@ var targets: [Target] = [
 ]
 
 for plugin in plugins {
-    targets.append(.target(
-        name: plugin.module, dependencies: plugin.dependencies, path: "Plugins/\(plugin.folder)/Sources"))
-    targets.append(.testTarget(
-        name: "\(plugin.module)Tests",
-        dependencies: [.target(name: plugin.module), "SwitchboardCore"],
-        path: "Plugins/\(plugin.folder)/Tests"))
+    targets.append(
+        .target(
+            name: plugin.module, dependencies: plugin.dependencies, path: "Plugins/\(plugin.folder)/Sources"))
+    targets.append(
+        .testTarget(
+            name: "\(plugin.module)Tests",
+            dependencies: [.target(name: plugin.module), "SwitchboardCore"],
+            path: "Plugins/\(plugin.folder)/Tests"))
 }
 
 for index in targets.indices where targets[index].type != .system {
@@ -107,7 +112,8 @@ let package = Package(
         .library(name: "SwitchboardAdapterKit", targets: ["SwitchboardAdapterKit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),

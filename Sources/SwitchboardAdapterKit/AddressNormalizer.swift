@@ -13,7 +13,7 @@ enum AddressNormalizer {
         case .webchat: return try token(value, raw: raw)
         default:
             guard kind.rawValue.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
-                  !kind.rawValue.isEmpty
+                !kind.rawValue.isEmpty
             else {
                 throw AddressError(raw, "the kind '\(kind.rawValue)' must be lower-case letters, digits or '-'")
             }
@@ -78,7 +78,8 @@ enum AddressNormalizer {
         return "+" + digits
     }
 
-    static func integer(_ value: String, raw: String, allowNegative: Bool, what: String) throws(AddressError) -> String {
+    static func integer(_ value: String, raw: String, allowNegative: Bool, what: String) throws(AddressError) -> String
+    {
         var body = Substring(value)
         if allowNegative, body.first == "-" { body = body.dropFirst() }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }), body.count <= 20 else {
@@ -114,7 +115,7 @@ enum AddressNormalizer {
 
     static func token(_ value: String, raw: String) throws(AddressError) -> String {
         guard value.count <= 128,
-              value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else {
             throw AddressError(raw, "a visitor id is 1 to 128 letters, digits, '-' or '_'")
         }

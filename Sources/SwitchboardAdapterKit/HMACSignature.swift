@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// HMAC signing and constant-time checking, shared by every adapter whose channel signs requests.
 public enum HMACSignature {

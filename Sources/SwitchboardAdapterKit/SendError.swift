@@ -58,10 +58,15 @@ public struct SendError: Error, Sendable, CustomStringConvertible {
     public static func forHTTPStatus(_ status: Int, body: String, retryAfter: Duration? = nil) -> SendError {
         let excerpt = String(body.prefix(300))
         switch status {
-        case 429: return SendError(.rateLimited, "the channel answered 429 Too Many Requests: \(excerpt)", retryAfter: retryAfter)
-        case 401, 403: return SendError(.unauthorized, "the channel refused our credentials (HTTP \(status)); check the channel's settings")
+        case 429:
+            return SendError(
+                .rateLimited, "the channel answered 429 Too Many Requests: \(excerpt)", retryAfter: retryAfter)
+        case 401, 403:
+            return SendError(
+                .unauthorized, "the channel refused our credentials (HTTP \(status)); check the channel's settings")
         case 404, 410: return SendError(.invalidRecipient, "the channel answered HTTP \(status): \(excerpt)")
-        case 408, 500...599: return SendError(.transient, "the channel answered HTTP \(status): \(excerpt)", retryAfter: retryAfter)
+        case 408, 500...599:
+            return SendError(.transient, "the channel answered HTTP \(status): \(excerpt)", retryAfter: retryAfter)
         default: return SendError(.permanent, "the channel answered HTTP \(status): \(excerpt)")
         }
     }

@@ -54,7 +54,8 @@ public struct WebhookResult: Sendable {
     public var statusUpdates: [StatusUpdate]
     public var response: WebhookResponse?
 
-    public init(envelopes: [InboundEnvelope] = [], statusUpdates: [StatusUpdate] = [], response: WebhookResponse? = nil) {
+    public init(envelopes: [InboundEnvelope] = [], statusUpdates: [StatusUpdate] = [], response: WebhookResponse? = nil)
+    {
         self.envelopes = envelopes
         self.statusUpdates = statusUpdates
         self.response = response

@@ -50,7 +50,9 @@ struct CustomersCommand: AsyncParsableCommand {
             let store = try options.openStore()
             let page = try await storeCall { try await store.customers(limit: limit, cursor: cursor) }
             try options.output(page) {
-                var lines = page.items.map { "\($0.id)  \($0.displayName ?? "-")  last seen \(Format.time($0.lastSeen))" }
+                var lines = page.items.map {
+                    "\($0.id)  \($0.displayName ?? "-")  last seen \(Format.time($0.lastSeen))"
+                }
                 if let next = page.nextCursor { lines.append("more: --cursor \(next)") }
                 return lines.isEmpty ? "no customers yet" : lines.joined(separator: "\n")
             }
@@ -58,7 +60,8 @@ struct CustomersCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a customer with every identity and conversation.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a customer with every identity and conversation.")
         @OptionGroup var options: DataOptions
         @Argument(help: "The customer id (cus_…).") var id: String
 
@@ -69,18 +72,25 @@ struct CustomersCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let conversations = try await store.conversations(customerID: id)
-            try options.output(CustomerView(customer: profile.customer, identities: profile.identities, conversations: conversations)) {
+            try options.output(
+                CustomerView(customer: profile.customer, identities: profile.identities, conversations: conversations)
+            ) {
                 var lines = ["\(profile.customer.id)  \(profile.customer.displayName ?? "-")"]
                 if let target = profile.customer.mergedInto { lines.append("merged into \(target)") }
-                lines += profile.identities.map { "  identity \($0.address)\($0.verified ? " (verified)" : "")  via \($0.provenance)" }
-                lines += conversations.map { "  conversation \($0.id)  \($0.channel)  \($0.status.rawValue)  \($0.subject ?? "")" }
+                lines += profile.identities.map {
+                    "  identity \($0.address)\($0.verified ? " (verified)" : "")  via \($0.provenance)"
+                }
+                lines += conversations.map {
+                    "  conversation \($0.id)  \($0.channel)  \($0.status.rawValue)  \($0.subject ?? "")"
+                }
                 return lines.joined(separator: "\n")
             }
         }
     }
 
     struct Timeline: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A customer's timeline across every channel, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "A customer's timeline across every channel, newest first.")
         @OptionGroup var options: DataOptions
         @Argument(help: "The customer id (cus_…).") var id: String
         @Option(help: "How many entries (1–500).") var limit = 50
@@ -121,7 +131,8 @@ struct ConversationsCommand: AsyncParsableCommand {
             }
             let messages = try await store.messages(conversationID: id)
             try options.output(ConversationView(conversation: conversation, messages: messages)) {
-                let head = "\(conversation.id)  \(conversation.channel)  \(conversation.status.rawValue)  \(conversation.subject ?? "")"
+                let head =
+                    "\(conversation.id)  \(conversation.channel)  \(conversation.status.rawValue)  \(conversation.subject ?? "")"
                 return ([head] + messages.map { Format.entry(.message($0)) }).joined(separator: "\n")
             }
         }
@@ -145,7 +156,8 @@ enum Format {
             let arrow = message.direction == .inbound ? "<-" : "->"
             let status = message.deliveryStatus.map { " [\($0)]" } ?? ""
             let text = message.text.replacingOccurrences(of: "\n", with: " ")
-            return "\(time(message.sentAt))  \(message.channel)  \(arrow) \(message.author): \(text.prefix(120))\(status)  (\(message.id))"
+            return
+                "\(time(message.sentAt))  \(message.channel)  \(arrow) \(message.author): \(text.prefix(120))\(status)  (\(message.id))"
         case .event(let event):
             return "\(time(event.at))  \(event.kind) by \(event.actor): \(event.detail)"
         }

@@ -1,13 +1,13 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import UnixSignals
 import SwitchboardAdapterKit
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardCurl
-import SwitchboardServer
 import SwitchboardSQLite
+import SwitchboardServer
+import UnixSignals
 
 /// One running hub: the store, the router, the adapters under supervisors, the outbox dispatcher
 /// and the HTTP server, wired from a checked config and run as one `ServiceGroup`, in dependency
@@ -40,22 +40,26 @@ public struct Hub {
             let context = AdapterContext(
                 channel: channel.id, logger: channelLogger, inbound: router, cursor: store.cursorStore(for: channel.id),
                 http: http, publicBaseURL: config.server.publicURL)
-            let adapter = try registry.make(kind: channel.type, settings: loader.settingsDecoder(for: channel), context: context)
+            let adapter = try registry.make(
+                kind: channel.type, settings: loader.settingsDecoder(for: channel), context: context)
             health.register(channel.id, kind: channel.type)
             adapters.append((channel.id, adapter))
         }
         let dispatcher = Dispatcher(
-            store: store, adapters: Dictionary(adapters.map { ($0.channel, $0.adapter) }, uniquingKeysWith: { first, _ in first }),
+            store: store,
+            adapters: Dictionary(adapters.map { ($0.channel, $0.adapter) }, uniquingKeysWith: { first, _ in first }),
             retry: config.retry, health: health, events: events, logger: logger)
-        let server = HubServer(HubServer.Dependencies(
-            store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
-            replyQueued: { dispatcher.wake() }, logger: logger))
+        let server = HubServer(
+            HubServer.Dependencies(
+                store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
+                replyQueued: { dispatcher.wake() }, logger: logger))
         let supervisors: [any Service] = adapters.map {
             AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger)
         }
-        services = [dispatcher] + supervisors + [
-            server.application(host: config.server.host, port: config.server.port, onListening: onListening)
-        ]
+        services =
+            [dispatcher] + supervisors + [
+                server.application(host: config.server.host, port: config.server.port, onListening: onListening)
+            ]
     }
 
     /// Opens the configured store (and runs its migrations).
@@ -67,8 +71,10 @@ public struct Hub {
 
     /// Runs until SIGTERM or SIGINT.
     public func run() async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 }

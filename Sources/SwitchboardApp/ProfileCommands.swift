@@ -15,7 +15,9 @@ struct MergeCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.openStore()
         let record = try await storeCall { try await store.merge(source, into: into, actor: actor, reason: reason) }
-        try options.output(record) { "merged \(source) into \(into) as \(record.id); undo with `switchboard unmerge \(record.id)`" }
+        try options.output(record) {
+            "merged \(source) into \(into) as \(record.id); undo with `switchboard unmerge \(record.id)`"
+        }
     }
 }
 
@@ -29,7 +31,9 @@ struct UnmergeCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try options.openStore()
         let record = try await storeCall { try await store.unmerge(mergeID, actor: actor) }
-        try options.output(record) { "undid \(record.id): \(record.sourceCustomerID) and \(record.targetCustomerID) are separate again" }
+        try options.output(record) {
+            "undid \(record.id): \(record.sourceCustomerID) and \(record.targetCustomerID) are separate again"
+        }
     }
 }
 
@@ -46,24 +50,31 @@ struct MergesCommand: AsyncParsableCommand {
             let store = try options.openStore()
             let merges = try await store.merges(customerID: customer)
             try options.output(merges) {
-                merges.isEmpty ? "no merges" : merges.map { merge in
-                    let undone = merge.unmergedAt.map { "  undone \(Format.time($0)) by \(merge.unmergedBy ?? "?")" } ?? ""
-                    return "\(merge.id)  \(merge.sourceCustomerID) -> \(merge.targetCustomerID)  by \(merge.actor) at \(Format.time(merge.mergedAt)): \(merge.reason)\(undone)"
-                }.joined(separator: "\n")
+                merges.isEmpty
+                    ? "no merges"
+                    : merges.map { merge in
+                        let undone =
+                            merge.unmergedAt.map { "  undone \(Format.time($0)) by \(merge.unmergedBy ?? "?")" } ?? ""
+                        return
+                            "\(merge.id)  \(merge.sourceCustomerID) -> \(merge.targetCustomerID)  by \(merge.actor) at \(Format.time(merge.mergedAt)): \(merge.reason)\(undone)"
+                    }.joined(separator: "\n")
             }
         }
     }
 
     struct Suggestions: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Profiles that may be one person, for an agent to decide.")
+        static let configuration = CommandConfiguration(
+            abstract: "Profiles that may be one person, for an agent to decide.")
         @OptionGroup var options: DataOptions
 
         func run() async throws {
             let store = try options.openStore()
             let suggestions = try await store.mergeSuggestions()
             try options.output(suggestions) {
-                suggestions.isEmpty ? "no suggestions" : suggestions.map { "\($0.customerID) ~ \($0.otherCustomerID): \($0.reason)" }
-                    .joined(separator: "\n")
+                suggestions.isEmpty
+                    ? "no suggestions"
+                    : suggestions.map { "\($0.customerID) ~ \($0.otherCustomerID): \($0.reason)" }
+                        .joined(separator: "\n")
             }
         }
     }
@@ -75,7 +86,8 @@ struct ReplyCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
     @Argument(help: "The conversation id (con_…).") var conversation: String
     @Option(help: "The reply text.") var text: String
-    @Option(help: "The agent's name, shown in the timeline.") var author = ProcessInfo.processInfo.environment["USER"] ?? "agent"
+    @Option(help: "The agent's name, shown in the timeline.") var author =
+        ProcessInfo.processInfo.environment["USER"] ?? "agent"
 
     func run() async throws {
         let store = try options.openStore()

@@ -78,7 +78,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let enabled = config.channels.filter(\.enabled).map { "\($0.id) (\($0.type))" }
-            print("\(path): OK — \(config.channels.count) channel(s), enabled: \(enabled.isEmpty ? "none" : enabled.joined(separator: ", "))")
+            print(
+                "\(path): OK — \(config.channels.count) channel(s), enabled: \(enabled.isEmpty ? "none" : enabled.joined(separator: ", "))"
+            )
         }
     }
 }

@@ -17,8 +17,9 @@ extension ConfigLoader {
 
     static func reportUnknownKeys(_ tracker: DecodeTracker, report: (Int, String, String) -> Void) {
         for unknown in tracker.unknownKeys() {
-            report(unknown.entry.line, KeyPath.join(unknown.path, unknown.entry.key),
-                   unknownKeyMessage(unknown.entry.key, known: unknown.known, suggestion: unknown.suggestion))
+            report(
+                unknown.entry.line, KeyPath.join(unknown.path, unknown.entry.key),
+                unknownKeyMessage(unknown.entry.key, known: unknown.known, suggestion: unknown.suggestion))
         }
     }
 

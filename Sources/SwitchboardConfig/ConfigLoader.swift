@@ -24,14 +24,20 @@ public struct ConfigLoader: Sendable {
 
     public func load(path: String) -> Result {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return Result(config: nil, diagnostics: [
-                ConfigDiagnostic(file: path, line: 0, key: "", message: "cannot read the file; check the path and its permissions")
-            ])
+            return Result(
+                config: nil,
+                diagnostics: [
+                    ConfigDiagnostic(
+                        file: path, line: 0, key: "",
+                        message: "cannot read the file; check the path and its permissions")
+                ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return Result(config: nil, diagnostics: [
-                ConfigDiagnostic(file: path, line: 0, key: "", message: "the file is not UTF-8 text")
-            ])
+            return Result(
+                config: nil,
+                diagnostics: [
+                    ConfigDiagnostic(file: path, line: 0, key: "", message: "the file is not UTF-8 text")
+                ])
         }
         return load(yaml: text, file: path)
     }
@@ -99,7 +105,8 @@ public struct ConfigLoader: Sendable {
     /// A decoder over a channel's `settings:`, for creating its adapter.
     public func settingsDecoder(for channel: ChannelConfig) -> any Decoder {
         let node = channel.settings?.node ?? ConfigNode(value: .mapping([]), line: 0)
-        return StrictDecoder(node: node, path: channel.settings?.path ?? "settings", tracker: DecodeTracker(), codingPath: [])
+        return StrictDecoder(
+            node: node, path: channel.settings?.path ?? "settings", tracker: DecodeTracker(), codingPath: [])
     }
 
     private func checkChannels(_ root: ConfigNode, report: (Int, String, String) -> Void) -> [ChannelConfig]? {
@@ -120,19 +127,25 @@ public struct ConfigLoader: Sendable {
             }
             channel.typeLine = item.entry("type")?.line ?? item.line
             if let first = seen[channel.id] {
-                report(item.entry("id")?.line ?? item.line, "\(path).id", "channel id '\(channel.id)' is already used on line \(first)")
+                report(
+                    item.entry("id")?.line ?? item.line, "\(path).id",
+                    "channel id '\(channel.id)' is already used on line \(first)")
                 failed = true
             }
             seen[channel.id] = item.entry("id")?.line ?? item.line
             guard registry.knows(channel.type) else {
                 let known = registry.kinds.map(\.rawValue)
-                let hint = Suggestion.closest(to: channel.type.rawValue, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-                report(channel.typeLine, "\(path).type",
-                       "unknown channel type '\(channel.type)'\(hint); known types: \(known.joined(separator: ", "))")
+                let hint =
+                    Suggestion.closest(to: channel.type.rawValue, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                report(
+                    channel.typeLine, "\(path).type",
+                    "unknown channel type '\(channel.type)'\(hint); known types: \(known.joined(separator: ", "))")
                 failed = true
                 continue
             }
-            let settings = channel.settings ?? ConfigSubtree(node: ConfigNode(value: .mapping([]), line: item.line), path: "\(path).settings")
+            let settings =
+                channel.settings
+                ?? ConfigSubtree(node: ConfigNode(value: .mapping([]), line: item.line), path: "\(path).settings")
             let tracker = DecodeTracker()
             let decoder = StrictDecoder(node: settings.node, path: settings.path, tracker: tracker, codingPath: [])
             do {

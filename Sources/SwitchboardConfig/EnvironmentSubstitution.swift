@@ -17,16 +17,18 @@ enum EnvironmentSubstitution {
             }
             node.value = .scalar(result, isNull: isNull)
         case .mapping(let entries):
-            node.value = .mapping(entries.map { entry in
-                var entry = entry
-                entry.value = apply(
-                    to: entry.value, path: KeyPath.join(path, entry.key), environment: environment, report: report)
-                return entry
-            })
+            node.value = .mapping(
+                entries.map { entry in
+                    var entry = entry
+                    entry.value = apply(
+                        to: entry.value, path: KeyPath.join(path, entry.key), environment: environment, report: report)
+                    return entry
+                })
         case .sequence(let items):
-            node.value = .sequence(items.enumerated().map { index, item in
-                apply(to: item, path: "\(path)[\(index)]", environment: environment, report: report)
-            })
+            node.value = .sequence(
+                items.enumerated().map { index, item in
+                    apply(to: item, path: "\(path)[\(index)]", environment: environment, report: report)
+                })
         }
         return node
     }

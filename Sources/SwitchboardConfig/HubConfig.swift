@@ -35,7 +35,8 @@ public struct ServerConfig: Decodable, Sendable {
         host = try container.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? 8080
         guard (0...65535).contains(port) else {
-            throw DecodingError.dataCorruptedError(forKey: .port, in: container, debugDescription: "a port is 0 to 65535")
+            throw DecodingError.dataCorruptedError(
+                forKey: .port, in: container, debugDescription: "a port is 0 to 65535")
         }
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL) ?? "http://\(host):\(port)"
         guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://") else {
@@ -110,11 +111,12 @@ public struct ChannelConfig: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let id = try container.decode(String.self, forKey: .id)
         guard !id.isEmpty, id.count <= 64,
-              id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") })
+            id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") })
         else {
             throw DecodingError.dataCorruptedError(
                 forKey: .id, in: container,
-                debugDescription: "a channel id is 1 to 64 lower-case letters, digits, '-' or '_' (it appears in webhook URLs)")
+                debugDescription:
+                    "a channel id is 1 to 64 lower-case letters, digits, '-' or '_' (it appears in webhook URLs)")
         }
         self.id = ChannelID(id)
         type = ChannelKind(rawValue: try container.decode(String.self, forKey: .type))
@@ -130,9 +132,10 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let duration = Self.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "expected a duration such as 500ms, 30s, 10m, 2h or 7d, found '\(text)'"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "expected a duration such as 500ms, 30s, 10m, 2h or 7d, found '\(text)'"))
         }
         self.duration = duration
     }

@@ -13,7 +13,10 @@ struct StrictDecoder: Decoder {
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .mapping(let entries) = node.value else {
             throw DecodingError.typeMismatch(
-                [String: String].self, .init(codingPath: codingPath, debugDescription: "expected a mapping (key: value pairs), found \(node.typeName)"))
+                [String: String].self,
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "expected a mapping (key: value pairs), found \(node.typeName)"))
         }
         tracker.enter(path, entries: entries)
         return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, entries: entries))
@@ -22,7 +25,8 @@ struct StrictDecoder: Decoder {
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .sequence(let items) = node.value else {
             throw DecodingError.typeMismatch(
-                [String].self, .init(codingPath: codingPath, debugDescription: "expected a list, found \(node.typeName)"))
+                [String].self,
+                .init(codingPath: codingPath, debugDescription: "expected a list, found \(node.typeName)"))
         }
         return UnkeyedContainer(decoder: self, items: items)
     }
@@ -45,13 +49,15 @@ struct StrictDecoder: Decoder {
     func scalar() throws -> String {
         guard case .scalar(let text, _) = node.value else {
             throw DecodingError.typeMismatch(
-                String.self, .init(codingPath: codingPath, debugDescription: "expected a single value, found \(node.typeName)"))
+                String.self,
+                .init(codingPath: codingPath, debugDescription: "expected a single value, found \(node.typeName)"))
         }
         return text
     }
 
     func mismatch(_ type: Any.Type, _ what: String, _ text: String) -> DecodingError {
-        DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(what), found '\(text)'"))
+        DecodingError.typeMismatch(
+            type, .init(codingPath: codingPath, debugDescription: "expected \(what), found '\(text)'"))
     }
 }
 
@@ -124,7 +130,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func childDecoder(_ key: Key) throws -> StrictDecoder {
         decoder.tracker.ask(decoder.path, key.stringValue)
         guard let entry = entries.first(where: { $0.key == key.stringValue }) else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "required key '\(key.stringValue)' is missing"))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "required key '\(key.stringValue)' is missing"))
         }
         return decoder.child(entry.value, key: key, path: KeyPath.join(decoder.path, key.stringValue))
     }
@@ -180,7 +187,8 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func next() throws -> StrictDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "the list has no more items"))
+            throw DecodingError.valueNotFound(
+                Any.self, .init(codingPath: codingPath, debugDescription: "the list has no more items"))
         }
         defer { currentIndex += 1 }
         return decoder.child(items[currentIndex], key: IndexKey(currentIndex), path: "\(decoder.path)[\(currentIndex)]")
@@ -227,7 +235,8 @@ private struct SingleValue: SingleValueDecodingContainer {
 
     func decode(_ type: String.Type) throws -> String {
         if decodeNil() {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "expected a value, found nothing"))
+            throw DecodingError.valueNotFound(
+                type, .init(codingPath: codingPath, debugDescription: "expected a value, found nothing"))
         }
         return try decoder.scalar()
     }

@@ -1,7 +1,7 @@
-import Foundation
 import CCurl
 import CCurlShim
 import Dispatch
+import Foundation
 import SwitchboardAdapterKit
 
 /// The hub's outbound HTTP(S) client, over libcurl (DESIGN §5).
@@ -61,11 +61,16 @@ enum CurlTransfer {
         }
         headerList = curl_slist_append(headerList, "Expect:")
 
-        let timeoutMillis = max(1, Int(request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds / 1_000_000_000_000_000))
+        let timeoutMillis = max(
+            1,
+            Int(
+                request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds
+                    / 1_000_000_000_000_000))
         var code = sb_curl_setopt_string(handle, CURLOPT_URL, request.url)
         code = code == CURLE_OK ? sb_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) : code
         code = code == CURLE_OK ? sb_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMillis) : code
-        code = code == CURLE_OK ? sb_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeoutMillis, 10_000)) : code
+        code =
+            code == CURLE_OK ? sb_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeoutMillis, 10_000)) : code
         code = code == CURLE_OK ? sb_curl_setopt_string(handle, CURLOPT_USERAGENT, userAgent) : code
         code = code == CURLE_OK ? sb_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) : code
         code = code == CURLE_OK ? sb_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") : code
@@ -80,25 +85,37 @@ enum CurlTransfer {
             case "HEAD": code = sb_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
             default:
                 code = sb_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
-                if code == CURLE_OK { code = sb_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)) }
+                if code == CURLE_OK {
+                    code = sb_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+                }
                 if code == CURLE_OK {
                     code = request.body.withUnsafeBytes { bytes in
                         // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this call.
-                        sb_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
+                        sb_curl_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS,
+                            UnsafeMutableRawPointer(
+                                mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
                     }
                 }
             }
         }
         guard code == CURLE_OK else {
-            return .failure(TransportError(isRetryable: false, "could not set up the request to \(redacted(request.url)): \(describe(code))"))
+            return .failure(
+                TransportError(
+                    isRetryable: false, "could not set up the request to \(redacted(request.url)): \(describe(code))"))
         }
         let performed = curl_easy_perform(handle)
         if sink.overflowed {
-            return .failure(TransportError(isRetryable: false, "the response from \(redacted(request.url)) exceeded \(maxResponseBytes) bytes"))
+            return .failure(
+                TransportError(
+                    isRetryable: false, "the response from \(redacted(request.url)) exceeded \(maxResponseBytes) bytes")
+            )
         }
         guard performed == CURLE_OK else {
-            return .failure(TransportError(
-                isRetryable: isRetryable(performed), "request to \(redacted(request.url)) failed: \(describe(performed))"))
+            return .failure(
+                TransportError(
+                    isRetryable: isRetryable(performed),
+                    "request to \(redacted(request.url)) failed: \(describe(performed))"))
         }
         var status = 0
         _ = sb_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

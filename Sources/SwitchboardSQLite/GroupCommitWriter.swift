@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import Synchronization
 import SwitchboardAdapterKit
 import SwitchboardCore
+import Synchronization
 
 /// Batches concurrent ingests into shared write transactions, so that throughput does not collapse
 /// to one fsync per message.

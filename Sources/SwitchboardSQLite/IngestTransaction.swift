@@ -106,10 +106,11 @@ enum IngestTransaction {
             author: envelope.from.description, subject: envelope.subject, text: envelope.text, html: envelope.html,
             attachments: envelope.attachments, externalID: envelope.externalID, inReplyTo: envelope.inReplyTo,
             sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil)
-        return .stored(StoredMessage(
-            message: message, conversation: conversation, newCustomer: newCustomer,
-            newConversation: decision == .open, reopened: { if case .reopen = decision { true } else { false } }(),
-            merge: merge))
+        return .stored(
+            StoredMessage(
+                message: message, conversation: conversation, newCustomer: newCustomer,
+                newConversation: decision == .open, reopened: { if case .reopen = decision { true } else { false } }(),
+                merge: merge))
     }
 
     /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.
@@ -120,7 +121,8 @@ enum IngestTransaction {
         let displayName = envelope.hints.displayName
         if let customerID = try owner(of: address, db: db) {
             try db.cachedStatement(
-                sql: "UPDATE customers SET last_seen = MAX(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?"
+                sql:
+                    "UPDATE customers SET last_seen = MAX(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?"
             ).execute(arguments: [now.millis, displayName, customerID])
             return (customerID, false)
         }
@@ -162,7 +164,8 @@ enum IngestTransaction {
                 continue
             }
             if other == current {
-                try db.execute(sql: "UPDATE identities SET verified = 1 WHERE address = ?", arguments: [learned.description])
+                try db.execute(
+                    sql: "UPDATE identities SET verified = 1 WHERE address = ?", arguments: [learned.description])
                 continue
             }
             let decision = IdentityResolver.decide(

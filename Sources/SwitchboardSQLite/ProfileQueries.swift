@@ -45,7 +45,8 @@ enum ProfileQueries {
                 """,
             arguments: [record.id, source, target, actor, reason, now.millis])
         try db.execute(sql: "UPDATE identities SET customer_id = ? WHERE customer_id = ?", arguments: [target, source])
-        try db.execute(sql: "UPDATE conversations SET customer_id = ? WHERE customer_id = ?", arguments: [target, source])
+        try db.execute(
+            sql: "UPDATE conversations SET customer_id = ? WHERE customer_id = ?", arguments: [target, source])
         try db.execute(sql: "UPDATE messages SET customer_id = ? WHERE customer_id = ?", arguments: [target, source])
         try db.execute(sql: "UPDATE customers SET merged_into = ? WHERE id = ?", arguments: [target, source])
         try db.execute(
@@ -57,9 +58,11 @@ enum ProfileQueries {
                 sourceCustomer.firstSeen.millis, sourceCustomer.lastSeen.millis, sourceCustomer.displayName, target,
             ])
         try db.execute(
-            sql: "DELETE FROM merge_suggestions WHERE (customer_id = ? AND other_customer_id = ?) OR (customer_id = ? AND other_customer_id = ?)",
+            sql:
+                "DELETE FROM merge_suggestions WHERE (customer_id = ? AND other_customer_id = ?) OR (customer_id = ? AND other_customer_id = ?)",
             arguments: [source, target, target, source])
-        let detail = "merged \(source)\(sourceCustomer.displayName.map { " (\($0))" } ?? "") into \(target)"
+        let detail =
+            "merged \(source)\(sourceCustomer.displayName.map { " (\($0))" } ?? "") into \(target)"
             + "\(targetCustomer.displayName.map { " (\($0))" } ?? ""): \(reason)"
         try recordEvent(customerID: target, kind: "merge", actor: actor, detail: detail, now: now, db: db)
         return record
@@ -74,7 +77,8 @@ enum ProfileQueries {
             throw StoreError(.conflict, "merge \(mergeID) was already undone at \(undone)")
         }
         let source = record.sourceCustomerID
-        try db.execute(sql: "UPDATE identities SET customer_id = ? WHERE original_customer_id = ?", arguments: [source, source])
+        try db.execute(
+            sql: "UPDATE identities SET customer_id = ? WHERE original_customer_id = ?", arguments: [source, source])
         try db.execute(
             sql: """
                 UPDATE conversations SET customer_id = ?
@@ -82,15 +86,18 @@ enum ProfileQueries {
                 """,
             arguments: [source, source])
         try db.execute(
-            sql: "UPDATE messages SET customer_id = ? WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)",
+            sql:
+                "UPDATE messages SET customer_id = ? WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)",
             arguments: [source, source])
         try db.execute(sql: "UPDATE customers SET merged_into = NULL WHERE id = ?", arguments: [source])
         try db.execute(
-            sql: "UPDATE merges SET unmerged_at = ?, unmerged_by = ? WHERE id = ?", arguments: [now.millis, actor, mergeID])
+            sql: "UPDATE merges SET unmerged_at = ?, unmerged_by = ? WHERE id = ?",
+            arguments: [now.millis, actor, mergeID])
         record.unmergedAt = now
         record.unmergedBy = actor
         let detail = "undid merge \(mergeID): \(source) is its own profile again"
-        try recordEvent(customerID: record.targetCustomerID, kind: "unmerge", actor: actor, detail: detail, now: now, db: db)
+        try recordEvent(
+            customerID: record.targetCustomerID, kind: "unmerge", actor: actor, detail: detail, now: now, db: db)
         try recordEvent(customerID: source, kind: "unmerge", actor: actor, detail: detail, now: now, db: db)
         return record
     }
@@ -100,7 +107,8 @@ enum ProfileQueries {
         db: Database
     ) throws {
         try db.execute(
-            sql: "INSERT INTO events (id, customer_id, conversation_id, kind, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO events (id, customer_id, conversation_id, kind, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [SortableID.make("evt_", at: now), customerID, conversationID, kind, actor, detail, now.millis])
     }
 }

@@ -93,7 +93,8 @@ enum Rows {
         guard !messageIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: messageIDs.count).joined(separator: ",")
         let rows = try Row.fetchAll(
-            db, sql: "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(marks)) "
+            db,
+            sql: "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(marks)) "
                 + "ORDER BY at, rowid", arguments: StatementArguments(messageIDs))
         var histories: [String: [StatusEntry]] = [:]
         for row in rows {

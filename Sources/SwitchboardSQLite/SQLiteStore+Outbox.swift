@@ -9,10 +9,12 @@ extension SQLiteStore: OutboxStore {
         guard !text.isEmpty else { throw StoreError(.invalid, "the reply is empty; write some text") }
         return try await pool.write { db in
             let now = Date()
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [reply.conversationID])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [reply.conversationID])
             else {
-                throw StoreError(.notFound, "no conversation \(reply.conversationID); see the customer's timeline for ids")
+                throw StoreError(
+                    .notFound, "no conversation \(reply.conversationID); see the customer's timeline for ids")
             }
             let conversation = try Rows.conversation(row)
             let lastInbound = try String.fetchOne(
@@ -22,7 +24,8 @@ extension SQLiteStore: OutboxStore {
                     ORDER BY sent_at DESC, id DESC LIMIT 1
                     """,
                 arguments: [conversation.id])
-            let subject = reply.subject ?? conversation.subject.map { $0.lowercased().hasPrefix("re:") ? $0 : "Re: \($0)" }
+            let subject =
+                reply.subject ?? conversation.subject.map { $0.lowercased().hasPrefix("re:") ? $0 : "Re: \($0)" }
             let messageID = SortableID.make("msg_", at: now)
             let outbound = OutboundMessage(
                 messageID: messageID, conversationID: conversation.id, channel: conversation.channel,
@@ -81,7 +84,8 @@ extension SQLiteStore: OutboxStore {
                 try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", arguments: [leaseEnd, id])
                 let payload: String = row["payload"]
                 let message = try JSONDecoder().decode(OutboundMessage.self, from: Data(payload.utf8))
-                items.append(OutboxItem(id: id, message: message, attempts: row["attempts"], lastError: row["last_error"]))
+                items.append(
+                    OutboxItem(id: id, message: message, attempts: row["attempts"], lastError: row["last_error"]))
             }
             return items
         }
@@ -91,7 +95,8 @@ extension SQLiteStore: OutboxStore {
         try await pool.write { db in
             let now = Date()
             try db.execute(
-                sql: "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+                sql:
+                    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
                 arguments: [now.millis, item.id])
             var detail: String? = nil
             do {
@@ -101,7 +106,8 @@ extension SQLiteStore: OutboxStore {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 detail = "the channel returned id \(receipt.externalID), which another message already has"
                 try db.execute(
-                    sql: "UPDATE messages SET delivery_status = 'sent' WHERE id = ?", arguments: [item.message.messageID])
+                    sql: "UPDATE messages SET delivery_status = 'sent' WHERE id = ?",
+                    arguments: [item.message.messageID])
             }
             try db.execute(
                 sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'sent', ?, ?)",
@@ -125,23 +131,28 @@ extension SQLiteStore: OutboxStore {
                     sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
                     arguments: [reason, item.id])
                 try db.execute(
-                    sql: "UPDATE messages SET delivery_status = 'failed' WHERE id = ?", arguments: [item.message.messageID])
+                    sql: "UPDATE messages SET delivery_status = 'failed' WHERE id = ?",
+                    arguments: [item.message.messageID])
                 try db.execute(
                     sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'failed', ?, ?)",
-                    arguments: [item.message.messageID, now.millis, "not sent after \(item.attempts + 1) attempt(s): \(reason)"])
+                    arguments: [
+                        item.message.messageID, now.millis, "not sent after \(item.attempts + 1) attempt(s): \(reason)",
+                    ])
             }
         }
     }
 
     public func deadLetters() async throws -> [OutboxItem] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, payload, attempts, last_error FROM outbox WHERE state = 'dead' ORDER BY id")
-                .map { row in
-                    let payload: String = row["payload"]
-                    return OutboxItem(
-                        id: row["id"], message: try JSONDecoder().decode(OutboundMessage.self, from: Data(payload.utf8)),
-                        attempts: row["attempts"], lastError: row["last_error"])
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT id, payload, attempts, last_error FROM outbox WHERE state = 'dead' ORDER BY id"
+            )
+            .map { row in
+                let payload: String = row["payload"]
+                return OutboxItem(
+                    id: row["id"], message: try JSONDecoder().decode(OutboundMessage.self, from: Data(payload.utf8)),
+                    attempts: row["attempts"], lastError: row["last_error"])
+            }
         }
     }
 
@@ -149,12 +160,14 @@ extension SQLiteStore: OutboxStore {
         try await pool.write { db in
             let now = Date()
             try db.execute(
-                sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE message_id = ? AND state = 'dead'",
+                sql:
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE message_id = ? AND state = 'dead'",
                 arguments: [now.millis, messageID])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "UPDATE messages SET delivery_status = 'queued' WHERE id = ?", arguments: [messageID])
             try db.execute(
-                sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'queued', ?, 'retried by an agent')",
+                sql:
+                    "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'queued', ?, 'retried by an agent')",
                 arguments: [messageID, now.millis])
             return true
         }

@@ -24,7 +24,8 @@ extension SQLiteStore: ProfileStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
                 return nil
             }
-            return CustomerProfile(customer: Rows.customer(row), identities: try ProfileQueries.identities(of: id, db: db))
+            return CustomerProfile(
+                customer: Rows.customer(row), identities: try ProfileQueries.identities(of: id, db: db))
         }
     }
 
@@ -32,13 +33,15 @@ extension SQLiteStore: ProfileStore {
         try await pool.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT customers.* FROM identities JOIN customers ON customers.id = identities.customer_id WHERE address = ?",
+                sql:
+                    "SELECT customers.* FROM identities JOIN customers ON customers.id = identities.customer_id WHERE address = ?",
                 arguments: [address.description]
             ).map(Rows.customer)
         }
     }
 
-    public func merge(_ source: String, into target: String, actor: String, reason: String) async throws -> MergeRecord {
+    public func merge(_ source: String, into target: String, actor: String, reason: String) async throws -> MergeRecord
+    {
         try await pool.write { db in
             try ProfileQueries.merge(source, into: target, actor: actor, reason: reason, now: Date(), db: db)
         }
@@ -82,16 +85,19 @@ extension SQLiteStore: InboxStore {
         try await pool.write { db in
             var matched = 0
             for update in updates {
-                guard let messageID = try String.fetchOne(
-                    db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ? AND direction = 'outbound'",
-                    arguments: [update.channel.rawValue, update.externalID])
+                guard
+                    let messageID = try String.fetchOne(
+                        db,
+                        sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ? AND direction = 'outbound'",
+                        arguments: [update.channel.rawValue, update.externalID])
                 else { continue }
                 matched += 1
                 try db.execute(
                     sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, ?, ?, ?)",
                     arguments: [messageID, update.status.name, update.at.millis, update.status.reason])
                 try db.execute(
-                    sql: "UPDATE messages SET delivery_status = ? WHERE id = ? AND (? = 'failed' OR COALESCE(" + Self.rank("delivery_status") + ", 0) < " + Self.rank("?") + ")",
+                    sql: "UPDATE messages SET delivery_status = ? WHERE id = ? AND (? = 'failed' OR COALESCE("
+                        + Self.rank("delivery_status") + ", 0) < " + Self.rank("?") + ")",
                     arguments: [update.status.name, messageID, update.status.name, update.status.name])
             }
             return matched

@@ -35,7 +35,9 @@ extension SQLiteStore: TimelineReader {
                     ORDER BY at DESC, id DESC LIMIT ?
                     """,
                 arguments: [customerID, before, before, beforeID, limit + 1])
-            var entries = messageRows.map { TimelineEntry.message(Rows.message($0, history: histories[$0["id"]] ?? [])) }
+            var entries = messageRows.map {
+                TimelineEntry.message(Rows.message($0, history: histories[$0["id"]] ?? []))
+            }
             entries += eventRows.map { TimelineEntry.event(Rows.event($0)) }
             entries.sort { ($0.at, $0.id) > ($1.at, $1.id) }
             let page = Array(entries.prefix(limit))
@@ -46,7 +48,8 @@ extension SQLiteStore: TimelineReader {
 
     public func conversation(id: String) async throws -> Conversation? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(Rows.conversation)
+            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(
+                Rows.conversation)
         }
     }
 
@@ -72,8 +75,9 @@ extension SQLiteStore: TimelineReader {
 
     public func message(id: String) async throws -> Message? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT \(Rows.messageColumns) FROM messages WHERE id = ?", arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Rows.messageColumns) FROM messages WHERE id = ?", arguments: [id])
             else { return nil }
             return Rows.message(row, history: try Rows.histories(db, messageIDs: [id])[id] ?? [])
         }

@@ -16,15 +16,20 @@ struct APIRoutes: Sendable {
         let routes = api.add(middleware: BearerTokenMiddleware(token: dependencies.apiToken))
         routes.get("customers") { request, context in
             try await guarded {
-                try JSONResponse.make(try await store.customers(limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
+                try JSONResponse.make(
+                    try await store.customers(limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
             }
         }
         routes.get("customers/:id") { request, context in
             try await guarded {
                 let id = try context.parameters.require("id")
-                guard let profile = try await store.profile(id: id) else { throw StoreError(.notFound, "no customer \(id)") }
+                guard let profile = try await store.profile(id: id) else {
+                    throw StoreError(.notFound, "no customer \(id)")
+                }
                 let conversations = try await store.conversations(customerID: id)
-                return try JSONResponse.make(CustomerDetail(customer: profile.customer, identities: profile.identities, conversations: conversations))
+                return try JSONResponse.make(
+                    CustomerDetail(
+                        customer: profile.customer, identities: profile.identities, conversations: conversations))
             }
         }
         routes.get("customers/:id/timeline") { request, context in
@@ -32,7 +37,8 @@ struct APIRoutes: Sendable {
                 let id = try context.parameters.require("id")
                 guard try await store.profile(id: id) != nil else { throw StoreError(.notFound, "no customer \(id)") }
                 return try JSONResponse.make(
-                    try await store.timeline(customerID: id, limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
+                    try await store.timeline(
+                        customerID: id, limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
             }
         }
         routes.get("conversations/:id") { _, context in
@@ -41,15 +47,19 @@ struct APIRoutes: Sendable {
                 guard let conversation = try await store.conversation(id: id) else {
                     throw StoreError(.notFound, "no conversation \(id)")
                 }
-                return try JSONResponse.make(ConversationDetail(conversation: conversation, messages: try await store.messages(conversationID: id)))
+                return try JSONResponse.make(
+                    ConversationDetail(
+                        conversation: conversation, messages: try await store.messages(conversationID: id)))
             }
         }
         routes.post("conversations/:id/replies") { request, context in
             try await guarded {
                 let body: ReplyBody = try await decode(request)
-                let message = try await store.enqueueReply(ReplyRequest(
-                    conversationID: try context.parameters.require("id"), text: body.text, author: body.author ?? "agent",
-                    subject: body.subject))
+                let message = try await store.enqueueReply(
+                    ReplyRequest(
+                        conversationID: try context.parameters.require("id"), text: body.text,
+                        author: body.author ?? "agent",
+                        subject: body.subject))
                 dependencies.replyQueued()
                 return try JSONResponse.make(message, status: .accepted)
             }
@@ -65,19 +75,23 @@ struct APIRoutes: Sendable {
             }
         }
         routes.get("merges") { request, _ in
-            try await guarded { try JSONResponse.make(try await store.merges(customerID: request.uri.queryParameters.get("customer"))) }
+            try await guarded {
+                try JSONResponse.make(try await store.merges(customerID: request.uri.queryParameters.get("customer")))
+            }
         }
         routes.post("merges") { request, _ in
             try await guarded {
                 let body: MergeBody = try await decode(request)
-                let record = try await store.merge(body.source, into: body.target, actor: body.actor ?? "api", reason: body.reason)
+                let record = try await store.merge(
+                    body.source, into: body.target, actor: body.actor ?? "api", reason: body.reason)
                 return try JSONResponse.make(record, status: .created)
             }
         }
         routes.post("merges/:id/undo") { request, context in
             try await guarded {
                 let body: UndoBody = try await decode(request, allowEmpty: true) ?? UndoBody()
-                return try JSONResponse.make(try await store.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api"))
+                return try JSONResponse.make(
+                    try await store.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api"))
             }
         }
         routes.get("merge-suggestions") { _, _ in
@@ -111,7 +125,8 @@ struct APIRoutes: Sendable {
         } catch let DecodingError.keyNotFound(key, _) {
             throw StoreError(.invalid, "'\(key.stringValue)' is required")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw StoreError(.invalid, "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+            throw StoreError(
+                .invalid, "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
         } catch {
             throw StoreError(.invalid, "the body is not valid JSON for this request")
         }
@@ -122,11 +137,12 @@ struct APIRoutes: Sendable {
         do {
             return try await body()
         } catch let error as StoreError {
-            let status: HTTPResponse.Status = switch error.code {
-            case .notFound: .notFound
-            case .conflict: .conflict
-            default: .badRequest
-            }
+            let status: HTTPResponse.Status =
+                switch error.code {
+                case .notFound: .notFound
+                case .conflict: .conflict
+                default: .badRequest
+                }
             return JSONResponse.error(status, error.message)
         } catch is NIOTooManyBytesError {
             return JSONResponse.error(.contentTooLarge, "the body is larger than \(HubServer.maxBodyBytes) bytes")
@@ -176,7 +192,7 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             return JSONResponse.error(.unauthorized, "the API is off: set server.api_token in the config to use it")
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              HMACSignature.constantTimeEquals(String(header.dropFirst(7)), token)
+            HMACSignature.constantTimeEquals(String(header.dropFirst(7)), token)
         else {
             return JSONResponse.error(.unauthorized, "send Authorization: Bearer <server.api_token>")
         }

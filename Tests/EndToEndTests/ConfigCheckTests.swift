@@ -22,7 +22,8 @@ struct ConfigCheckTests {
         """
 
     @Test func configCheckReportsEveryProblemWithFileAndLine() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-broken-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-broken-\(UUID().uuidString).yaml")
+            .path
         try Self.broken.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var environment = HubProcess.environment
@@ -32,7 +33,10 @@ struct ConfigCheckTests {
         #expect(check.status == 2)
         let lines = check.output.split(separator: "\n").map(String.init)
         #expect(lines.contains("\(path):3: server.prot: unknown key 'prot'; did you mean 'port'?"))
-        #expect(lines.contains("\(path):11: channels[0].settings.secret: environment variable SB_E2E_UNSET_SECRET is not set; export it before starting the hub"))
+        #expect(
+            lines.contains(
+                "\(path):11: channels[0].settings.secret: environment variable SB_E2E_UNSET_SECRET is not set; export it before starting the hub"
+            ))
         #expect(lines.contains("\(path):13: channels[1].type: unknown channel type 'twillio'; known types: webhook"))
         #expect(lines.last == "3 problem(s)")
 

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SwitchboardAdapterKit
 import SwitchboardCurl
+import Synchronization
 
 /// A `switchboard` binary started for one test: its own temporary directory, config and SQLite
 /// file, listening on a free port on 127.0.0.1. Stopped (SIGTERM, then SIGKILL) by `stop()`.
@@ -63,7 +63,8 @@ final class HubProcess: Sendable {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let port = output.listeningPort() {
-                return HubProcess(directory: directory, configPath: configPath, port: port, process: process, output: output)
+                return HubProcess(
+                    directory: directory, configPath: configPath, port: port, process: process, output: output)
             }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -109,7 +110,8 @@ final class HubProcess: Sendable {
         var headers = [(name: "Content-Type", value: contentType)]
         let sig = signature ?? "sha256=" + IndependentHMAC.sha256Hex(secret: Self.secret, body: bytes)
         if !sig.isEmpty { headers.append((WebhookHeader.signature, sig)) }
-        return try await client.execute(HTTPClientRequest(method: "POST", url: baseURL + path, headers: headers, body: bytes))
+        return try await client.execute(
+            HTTPClientRequest(method: "POST", url: baseURL + path, headers: headers, body: bytes))
     }
 
     func api(_ method: String, _ path: String, json: String? = nil, token: String? = HubProcess.apiToken) async throws
@@ -117,8 +119,9 @@ final class HubProcess: Sendable {
     {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        return try await client.execute(HTTPClientRequest(
-            method: method, url: baseURL + "/api/v1" + path, headers: headers, body: Array((json ?? "").utf8)))
+        return try await client.execute(
+            HTTPClientRequest(
+                method: method, url: baseURL + "/api/v1" + path, headers: headers, body: Array((json ?? "").utf8)))
     }
 
     /// Runs a CLI command against this hub's config; returns exit status and stdout.

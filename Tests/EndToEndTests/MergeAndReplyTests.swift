@@ -9,11 +9,17 @@ import Testing
 struct MergeAndReplyTests {
     @Test func emailAndPhoneProfilesMergeAndUnmerge() async throws {
         try await withHub { hub in
-            let email = try await ingest(hub, #"{"id":"e-1","from":"email:ana@example.com","text":"email first","sent_at":"2026-11-20T10:00:00Z"}"#)
-            let phone = try await ingest(hub, #"{"id":"p-1","from":"tel:+1 415 555 0100","text":"sms second","sent_at":"2026-11-20T11:00:00Z"}"#)
+            let email = try await ingest(
+                hub,
+                #"{"id":"e-1","from":"email:ana@example.com","text":"email first","sent_at":"2026-11-20T10:00:00Z"}"#)
+            let phone = try await ingest(
+                hub, #"{"id":"p-1","from":"tel:+1 415 555 0100","text":"sms second","sent_at":"2026-11-20T11:00:00Z"}"#)
             #expect(email != phone, "two addresses, two profiles until merged")
 
-            let merged = try hub.cli(["merge", phone, "--into", email, "--reason", "same person, confirmed by phone", "--actor", "bo", "--json"])
+            let merged = try hub.cli([
+                "merge", phone, "--into", email, "--reason", "same person, confirmed by phone", "--actor", "bo",
+                "--json",
+            ])
             #expect(merged.status == 0, "\(merged.error)")
             let merge = try #require(try jsonObject(merged.output) as? [String: Any])
             let mergeID = try #require(merge["id"] as? String)
@@ -28,13 +34,18 @@ struct MergeAndReplyTests {
             #expect(try items(customers.output).count == 1)
 
             // A message from the merged-away address after the merge joins the merged profile.
-            let later = try await ingest(hub, #"{"id":"p-2","from":"tel:+14155550100","text":"sms after merge","sent_at":"2026-11-20T12:00:00Z"}"#)
+            let later = try await ingest(
+                hub,
+                #"{"id":"p-2","from":"tel:+14155550100","text":"sms after merge","sent_at":"2026-11-20T12:00:00Z"}"#)
             #expect(later == email)
 
             let unmerged = try hub.cli(["unmerge", mergeID, "--actor", "bo", "--json"])
             #expect(unmerged.status == 0, "\(unmerged.error)")
             #expect(try messageTexts(hub.cli(["customers", "timeline", email, "--json"]).output) == ["email first"])
-            #expect(try messageTexts(hub.cli(["customers", "timeline", phone, "--json"]).output) == ["sms after merge", "sms second"])
+            #expect(
+                try messageTexts(hub.cli(["customers", "timeline", phone, "--json"]).output) == [
+                    "sms after merge", "sms second",
+                ])
             #expect(try items(hub.cli(["customers", "list", "--json"]).output).count == 2)
 
             let history = try hub.cli(["merges", "list", "--json"])
@@ -57,17 +68,24 @@ struct MergeAndReplyTests {
         try await receiver.run { url in
             try await withHub(outboundURL: url) { hub in
                 let response = try await hub.postWebhook(
-                    "/webhooks/shop/inbound", body: #"{"id":"q-1","from":"email:cy@example.com","subject":"Refund","text":"Can I get a refund?","thread":"t-9"}"#)
+                    "/webhooks/shop/inbound",
+                    body:
+                        #"{"id":"q-1","from":"email:cy@example.com","subject":"Refund","text":"Can I get a refund?","thread":"t-9"}"#
+                )
                 let result = try #require((try json(response)["results"] as? [[String: Any]])?.first)
                 let conversation = try #require(result["conversation_id"] as? String)
 
-                let reply = try await hub.api("POST", "/conversations/\(conversation)/replies", json: #"{"text":"Yes, refunded today.","author":"Bo"}"#)
+                let reply = try await hub.api(
+                    "POST", "/conversations/\(conversation)/replies",
+                    json: #"{"text":"Yes, refunded today.","author":"Bo"}"#)
                 #expect(reply.status == 202, "\(reply.text)")
                 let replyID = try #require(try json(reply)["id"] as? String)
 
                 #expect(try await eventually { receiver.requests.count >= 1 })
                 let sent = try #require(receiver.requests.first)
-                #expect(sent.headers["x-switchboard-signature"] == "sha256=" + IndependentHMAC.sha256Hex(secret: HubProcess.secret, body: sent.body))
+                #expect(
+                    sent.headers["x-switchboard-signature"] == "sha256="
+                        + IndependentHMAC.sha256Hex(secret: HubProcess.secret, body: sent.body))
                 #expect(sent.headers["idempotency-key"] == "sb-\(replyID)")
                 let payload = try #require(try JSONSerialization.jsonObject(with: Data(sent.body)) as? [String: Any])
                 #expect(payload["to"] as? String == "email:cy@example.com")
@@ -78,7 +96,8 @@ struct MergeAndReplyTests {
 
                 // The receipt's id comes back, and a signed status report marks it delivered.
                 #expect(try await eventually { try await deliveryStatus(hub, conversation, replyID) == "sent" })
-                let status = try await hub.postWebhook("/webhooks/shop/status", body: #"{"id":"ext-1","status":"delivered"}"#)
+                let status = try await hub.postWebhook(
+                    "/webhooks/shop/status", body: #"{"id":"ext-1","status":"delivered"}"#)
                 #expect(status.status == 200, "\(status.text)")
                 #expect(try await deliveryStatus(hub, conversation, replyID) == "delivered")
 
@@ -89,7 +108,8 @@ struct MergeAndReplyTests {
 
                 // A reply the receiver refuses for good is dead-lettered visibly, and a retry resends it.
                 receiver.failNext([400])
-                let doomed = try await hub.api("POST", "/conversations/\(conversation)/replies", json: #"{"text":"This one fails."}"#)
+                let doomed = try await hub.api(
+                    "POST", "/conversations/\(conversation)/replies", json: #"{"text":"This one fails."}"#)
                 let doomedID = try #require(try json(doomed)["id"] as? String)
                 #expect(try await eventually { try await deliveryStatus(hub, conversation, doomedID) == "failed" })
                 #expect(try await hub.api("POST", "/messages/\(doomedID)/retry").status == 202)
@@ -104,7 +124,7 @@ struct MergeAndReplyTests {
 func ingest(_ hub: HubProcess, _ body: String) async throws -> String {
     let response = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
     guard response.status == 200, let result = (try json(response)["results"] as? [[String: Any]])?.first,
-          let customer = result["customer_id"] as? String
+        let customer = result["customer_id"] as? String
     else { throw E2EError("ingest failed: \(response.status) \(response.text)") }
     return customer
 }

@@ -15,7 +15,8 @@ struct WebhookIngestTests {
         #expect(health.status == 200)
         #expect(try json(health)["status"] as? String == "ok")
 
-        let body = #"{"id":"order-7-1","from":"email:Ana@Example.COM","name":"Ana Lima","subject":"Order 7","text":"Where is my order?","thread":"order-7"}"#
+        let body =
+            #"{"id":"order-7-1","from":"email:Ana@Example.COM","name":"Ana Lima","subject":"Order 7","text":"Where is my order?","thread":"order-7"}"#
         let first = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
         #expect(first.status == 200, "\(first.text)")
         let stored = try #require((try json(first)["results"] as? [[String: Any]])?.first)
@@ -31,7 +32,8 @@ struct WebhookIngestTests {
         let unsigned = try await hub.postWebhook("/webhooks/shop/inbound", body: other, signature: "")
         #expect(unsigned.status == 401)
         #expect(unsigned.text.contains("missing X-Switchboard-Signature"))
-        let wrong = try await hub.postWebhook("/webhooks/shop/inbound", body: other, signature: "sha256=" + String(repeating: "0", count: 64))
+        let wrong = try await hub.postWebhook(
+            "/webhooks/shop/inbound", body: other, signature: "sha256=" + String(repeating: "0", count: 64))
         #expect(wrong.status == 401)
         let tampered = try await hub.postWebhook(
             "/webhooks/shop/inbound", body: other.replacingOccurrences(of: "hi", with: "ho"),
@@ -43,10 +45,12 @@ struct WebhookIngestTests {
         let noFrom = try await hub.postWebhook("/webhooks/shop/inbound", body: #"{"id":"x-3","text":"hi"}"#)
         #expect(noFrom.status == 400)
         #expect(try json(noFrom)["error"] as? String == "'from' is required")
-        let badAddress = try await hub.postWebhook("/webhooks/shop/inbound", body: #"{"id":"x-4","from":"email:nobody","text":"hi"}"#)
+        let badAddress = try await hub.postWebhook(
+            "/webhooks/shop/inbound", body: #"{"id":"x-4","from":"email:nobody","text":"hi"}"#)
         #expect(badAddress.status == 400)
         #expect((try json(badAddress)["error"] as? String)?.contains("'@'") == true)
-        let notJSON = try await hub.postWebhook("/webhooks/shop/inbound", body: "id=x-5", contentType: "application/x-www-form-urlencoded")
+        let notJSON = try await hub.postWebhook(
+            "/webhooks/shop/inbound", body: "id=x-5", contentType: "application/x-www-form-urlencoded")
         #expect(notJSON.status == 415)
 
         // Exactly one customer, one conversation, one message.

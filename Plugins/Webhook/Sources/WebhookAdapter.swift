@@ -36,12 +36,14 @@ public struct WebhookAdapter: ChannelAdapter {
             guard secret.utf8.count >= 16 else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .secret, in: container,
-                    debugDescription: "the secret must be at least 16 characters; generate one with `openssl rand -hex 32`")
+                    debugDescription:
+                        "the secret must be at least 16 characters; generate one with `openssl rand -hex 32`")
             }
             outboundURL = try container.decodeIfPresent(String.self, forKey: .outboundURL)
             if let url = outboundURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .outboundURL, in: container, debugDescription: "outbound_url must start with http:// or https://")
+                    forKey: .outboundURL, in: container,
+                    debugDescription: "outbound_url must start with http:// or https://")
             }
             maxTextLength = try container.decodeIfPresent(Int.self, forKey: .maxTextLength)
             if let limit = maxTextLength, limit < 1 {
@@ -92,7 +94,8 @@ public struct WebhookAdapter: ChannelAdapter {
             throw WebhookAuthError("missing \(signatureHeader) header (sha256=<hex HMAC-SHA256 of the body>)")
         }
         let expected = "sha256=" + HMACSignature.sha256Hex(secret: secret, body: request.body)
-        guard HMACSignature.constantTimeEquals(header.trimmingCharacters(in: .whitespaces).lowercased(), expected) else {
+        guard HMACSignature.constantTimeEquals(header.trimmingCharacters(in: .whitespaces).lowercased(), expected)
+        else {
             throw WebhookAuthError("the \(signatureHeader) signature does not match the body")
         }
     }
@@ -119,7 +122,8 @@ public struct WebhookAdapter: ChannelAdapter {
         guard (200..<300).contains(response.status) else {
             throw SendError.forHTTPStatus(response.status, body: response.text, retryAfter: response.retryAfter)
         }
-        let remoteID = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String
+        let remoteID =
+            (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String
         return SendReceipt(externalID: remoteID.flatMap { $0.isEmpty ? nil : $0 } ?? message.messageID)
     }
 }

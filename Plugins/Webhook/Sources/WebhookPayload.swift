@@ -48,7 +48,8 @@ enum WebhookPayload {
         var sentAt = Date()
         if let value = item["sent_at"] {
             guard let date = parseDate(value) else {
-                throw WebhookRequestError("'\(field("sent_at"))' must be an ISO 8601 time such as 2026-11-23T10:00:00Z or Unix seconds")
+                throw WebhookRequestError(
+                    "'\(field("sent_at"))' must be an ISO 8601 time such as 2026-11-23T10:00:00Z or Unix seconds")
             }
             sentAt = date
         }
@@ -62,7 +63,8 @@ enum WebhookPayload {
         var verified: [Address] = []
         if let list = item["verified"] {
             guard let texts = list as? [String] else {
-                throw WebhookRequestError("'\(field("verified"))' must be a list of addresses such as [\"tel:+14155550100\"]")
+                throw WebhookRequestError(
+                    "'\(field("verified"))' must be a list of addresses such as [\"tel:+14155550100\"]")
             }
             for text in texts {
                 do {
@@ -74,7 +76,9 @@ enum WebhookPayload {
         }
         var automatic = false
         if let value = item["automatic"] {
-            guard let flag = value as? Bool else { throw WebhookRequestError("'\(field("automatic"))' must be true or false") }
+            guard let flag = value as? Bool else {
+                throw WebhookRequestError("'\(field("automatic"))' must be true or false")
+            }
             automatic = flag
         }
         return InboundEnvelope(
@@ -100,7 +104,9 @@ enum WebhookPayload {
         }
         var at = Date()
         if let value = object["at"] {
-            guard let date = parseDate(value) else { throw WebhookRequestError("'at' must be an ISO 8601 time or Unix seconds") }
+            guard let date = parseDate(value) else {
+                throw WebhookRequestError("'at' must be an ISO 8601 time or Unix seconds")
+            }
             at = date
         }
         return [StatusUpdate(channel: channel, externalID: id, status: status, at: at)]
@@ -138,7 +144,8 @@ enum WebhookPayload {
         return object
     }
 
-    private static func string(_ object: [String: Any], _ field: String, key: String, required: Bool) throws -> String? {
+    private static func string(_ object: [String: Any], _ field: String, key: String, required: Bool) throws -> String?
+    {
         guard let value = object[key], !(value is NSNull) else {
             if required { throw WebhookRequestError("'\(field)' is required") }
             return nil

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SwitchboardAdapterKit
+import Synchronization
 
 /// How one channel instance is doing, for `/health` and the channel list.
 public struct ChannelHealth: Sendable, Hashable, Codable {

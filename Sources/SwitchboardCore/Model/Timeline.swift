@@ -109,7 +109,7 @@ public struct TimelineCursor: Sendable, Hashable {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-              let dot = text.firstIndex(of: "."), let millis = Int64(text[..<dot])
+            let dot = text.firstIndex(of: "."), let millis = Int64(text[..<dot])
         else { return nil }
         let id = String(text[text.index(after: dot)...])
         guard !id.isEmpty else { return nil }

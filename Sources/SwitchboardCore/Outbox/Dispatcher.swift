@@ -83,8 +83,9 @@ public struct Dispatcher: Service {
             }
             do {
                 try await store.markFailed(item, error: sendError, retryAt: retryAt)
-                events.publish(.deliveryUpdated(
-                    messageID: item.message.messageID, status: retryAt == nil ? "failed" : "queued"))
+                events.publish(
+                    .deliveryUpdated(
+                        messageID: item.message.messageID, status: retryAt == nil ? "failed" : "queued"))
             } catch {
                 logger.error("could not record a failed send", metadata: ["error": "\(error)"])
             }
@@ -101,7 +102,8 @@ public struct Dispatcher: Service {
         }
         if let limit = capabilities.maxTextLength, message.text.count > limit {
             throw SendError(
-                .permanent, "the reply has \(message.text.count) characters; channel '\(message.channel)' allows \(limit)")
+                .permanent,
+                "the reply has \(message.text.count) characters; channel '\(message.channel)' allows \(limit)")
         }
         if !message.attachments.isEmpty && !capabilities.supportsAttachments {
             throw SendError(.permanent, "channel '\(message.channel)' does not carry attachments")

@@ -30,9 +30,10 @@ public struct Router: InboundSink {
         return outcomes.map { outcome in
             switch outcome {
             case .stored(let stored):
-                events.publish(.messageStored(
-                    messageID: stored.message.id, conversationID: stored.conversation.id,
-                    customerID: stored.conversation.customerID))
+                events.publish(
+                    .messageStored(
+                        messageID: stored.message.id, conversationID: stored.conversation.id,
+                        customerID: stored.conversation.customerID))
                 if let merge = stored.merge { events.publish(.merged(merge)) }
                 return .stored(
                     messageID: stored.message.id, conversationID: stored.conversation.id,

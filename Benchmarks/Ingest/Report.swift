@@ -1,0 +1,69 @@
+import Foundation
+
+/// The benchmark's numbers, the machine and the date, as Markdown.
+struct Report {
+    var options: Options
+    var workload: Workload
+    var baselineSeconds: Double
+    var routerSeconds: Double
+    var duplicates: Int
+
+    static let begin = "<!-- ingest-benchmark:begin -->"
+    static let end = "<!-- ingest-benchmark:end -->"
+
+    var markdown: String {
+        let envelopes = Double(workload.envelopes.count)
+        let baselineRate = envelopes / baselineSeconds
+        let routerRate = envelopes / routerSeconds
+        let ratio = routerRate / baselineRate
+        return """
+            \(Self.begin)
+            ### Ingest through the router vs. plain batched SQL (SQLite)
+
+            Measured \(Date().formatted(Date.ISO8601FormatStyle(timeZone: .gmt))) on \(Machine.describe()).
+            Workload: \(workload.envelopes.count) envelopes (\(workload.uniqueMessages) unique messages, \(duplicates) duplicates; \
+            \(workload.customers) customers, \(workload.conversations) conversations), delivered one per call by \
+            \(options.concurrency) concurrent submitters. Both sides write the same schema with `synchronous = FULL`.
+
+            | | envelopes/s | time |
+            |---|---:|---:|
+            | baseline: plain batched SQL, 1,000 per transaction, no lookups | \(Int(baselineRate)) | \(String(format: "%.2f", baselineSeconds)) s |
+            | router: dedup → identity → conversation → message, group commit | \(Int(routerRate)) | \(String(format: "%.2f", routerSeconds)) s |
+            | **ratio router / baseline** | **\(String(format: "%.0f", ratio * 100)) %** | target ≥ 50 % |
+
+            The baseline's rate counts every envelope of the workload, as the router's does, although it
+            inserts only the unique ones (it has no duplicates to detect).
+            \(Self.end)
+            """
+    }
+
+    /// Replaces the section between the markers in `path` (or appends it).
+    func write(into path: String) throws {
+        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
+        if let start = text.range(of: Self.begin), let stop = text.range(of: Self.end),
+            start.lowerBound < stop.upperBound
+        {
+            text.replaceSubrange(start.lowerBound..<stop.upperBound, with: markdown)
+        } else {
+            text += "\n" + markdown + "\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+enum Machine {
+    static func describe() -> String {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+            ?? "unknown CPU"
+        let memory = ProcessInfo.processInfo.physicalMemory / (1 << 30)
+        #if DEBUG
+            let build = "debug build"
+        #else
+            let build = "release build"
+        #endif
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(model)), \(memory) GiB RAM, Linux, \(build)"
+    }
+}
