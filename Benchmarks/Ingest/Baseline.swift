@@ -9,7 +9,9 @@ enum Baseline {
     static func run(_ workload: Workload, path: String) async throws -> Double {
         _ = try SQLiteStore(path: path)  // creates the schema by the same migrations
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000")
+        }
         let pool = try DatabasePool(path: path, configuration: configuration)
         let start = ContinuousClock.now
         for chunk in stride(from: 0, to: workload.rows.count, by: 1000) {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardSQLite
 
 /// The benchmark's numbers, the machine and the date, as Markdown.
 struct Report {
@@ -7,9 +8,10 @@ struct Report {
     var baselineSeconds: Double
     var routerSeconds: Double
     var duplicates: Int
+    var groups: GroupCommitStats
 
-    static let begin = "<!-- ingest-benchmark:begin -->"
-    static let end = "<!-- ingest-benchmark:end -->"
+    var begin: String { "<!-- ingest-benchmark-c\(options.concurrency):begin -->" }
+    var end: String { "<!-- ingest-benchmark-c\(options.concurrency):end -->" }
 
     var markdown: String {
         let envelopes = Double(workload.envelopes.count)
@@ -17,8 +19,8 @@ struct Report {
         let routerRate = envelopes / routerSeconds
         let ratio = routerRate / baselineRate
         return """
-            \(Self.begin)
-            ### Ingest through the router vs. plain batched SQL (SQLite)
+            \(begin)
+            #### \(options.concurrency) concurrent submitters
 
             Measured \(Date().formatted(Date.ISO8601FormatStyle(timeZone: .gmt))) on \(Machine.describe()).
             Workload: \(workload.envelopes.count) envelopes (\(workload.uniqueMessages) unique messages, \(duplicates) duplicates; \
@@ -31,16 +33,17 @@ struct Report {
             | router: dedup → identity → conversation → message, group commit | \(Int(routerRate)) | \(String(format: "%.2f", routerSeconds)) s |
             | **ratio router / baseline** | **\(String(format: "%.0f", ratio * 100)) %** | target ≥ 50 % |
 
+            Group commit: \(groups.transactions) transactions, \(String(format: "%.1f", groups.averageGroupSize)) envelopes each on average.
             The baseline's rate counts every envelope of the workload, as the router's does, although it
             inserts only the unique ones (it has no duplicates to detect).
-            \(Self.end)
+            \(end)
             """
     }
 
     /// Replaces the section between the markers in `path` (or appends it).
     func write(into path: String) throws {
         var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
-        if let start = text.range(of: Self.begin), let stop = text.range(of: Self.end),
+        if let start = text.range(of: begin), let stop = text.range(of: end),
             start.lowerBound < stop.upperBound
         {
             text.replaceSubrange(start.lowerBound..<stop.upperBound, with: markdown)

@@ -92,6 +92,6 @@ else {
 
 let report = Report(
     options: options, workload: workload, baselineSeconds: baselineSeconds, routerSeconds: routerSeconds,
-    duplicates: outcomes.duplicates)
+    duplicates: outcomes.duplicates, groups: store.groupCommitStats)
 print(report.markdown)
 if let path = options.write { try report.write(into: path) }

@@ -5,20 +5,35 @@ import SwitchboardCore
 
 /// The body of one envelope's ingest, run inside the group commit's write transaction:
 /// dedup → identity → conversation → message. Decisions come from SwitchboardCore's pure functions;
-/// this file only reads the candidates and writes the results. Each envelope runs in its own
-/// savepoint, so one that fails is rejected and rolled back alone.
+/// this file only reads the candidates and writes the results.
+///
+/// A group is first written optimistically, envelope after envelope (``ingestGroup``). If anything
+/// throws, the whole transaction rolls back and the group is written again with each envelope in
+/// its own savepoint (``ingest(_:policy:now:db:)``), so a bad envelope is rejected alone. The fast
+/// path saves two statements per envelope; the outcome is the same on both paths.
 enum IngestTransaction {
-    static func ingest(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date, db: Database) throws
+    /// How stale `customers.last_seen` may get before a new message refreshes it, in milliseconds.
+    static let lastSeenResolution: Int64 = 60_000
+
+    /// The fast path: no savepoints; throws if any envelope fails, and the caller rolls back.
+    static func ingestGroup(_ group: [PreparedEnvelope], policy: IngestPolicy, now: Date, db: Database) throws
+        -> [IngestOutcome]
+    {
+        try group.map { try ingestUnchecked($0, policy: policy, now: now, db: db) }
+    }
+
+    /// The careful path: one savepoint per envelope.
+    static func ingest(_ prepared: PreparedEnvelope, policy: IngestPolicy, now: Date, db: Database) throws
         -> IngestOutcome
     {
         var outcome: IngestOutcome = .rejected(reason: "not processed")
         do {
             try db.inSavepoint {
-                outcome = try ingestUnchecked(envelope, policy: policy, now: now, db: db)
+                outcome = try ingestUnchecked(prepared, policy: policy, now: now, db: db)
                 if case .stored = outcome { return .commit }
                 return .rollback
             }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+        } catch let error as DatabaseError where error.isDiskProblem {
             throw error
         } catch {
             outcome = .rejected(reason: "\(error)")
@@ -26,38 +41,39 @@ enum IngestTransaction {
         return outcome
     }
 
-    private static func ingestUnchecked(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date, db: Database)
+    private static func ingestUnchecked(_ prepared: PreparedEnvelope, policy: IngestPolicy, now: Date, db: Database)
         throws -> IngestOutcome
     {
+        let envelope = prepared.envelope
         guard !envelope.externalID.isEmpty else {
             return .rejected(reason: "the envelope has no external id (the channel's message id, used to deduplicate)")
         }
         if let existing = try String.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?"),
-            arguments: [envelope.channel.rawValue, envelope.externalID])
+            arguments: [prepared.channel, envelope.externalID])
         {
             return .duplicate(messageID: existing)
         }
 
-        var (customerID, newCustomer) = try resolveCustomer(envelope, policy: policy, now: now, db: db)
+        var (customerID, newCustomer) = try resolveCustomer(prepared, now: now, db: db)
         let merge = try applyVerifiedHints(envelope, customerID: customerID, policy: policy, now: now, db: db)
         if let merge { customerID = merge.targetCustomerID }
 
-        let sentAt = envelope.sentAt.millis
+        let sentAt = prepared.sentAtMillis
         let latestRow = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT * FROM conversations WHERE channel = ? AND thread_key = ? AND customer_address = ?
                     ORDER BY created_at DESC, id DESC LIMIT 1
                     """),
-            arguments: [envelope.channel.rawValue, envelope.threadKey, envelope.from.description])
-        let latest = try latestRow.map(Rows.conversation)
+            arguments: [prepared.channel, envelope.threadKey, prepared.from])
+        let latest = try latestRow.map { try Rows.conversation($0, customerAddress: envelope.from) }
         let decision = Threading.decide(latest: latest, at: envelope.sentAt, reopenWindow: policy.reopenWindow)
         var conversation: Conversation
         switch decision {
         case .open:
             conversation = Conversation(
-                id: SortableID.make("con_", at: now), customerID: customerID, channel: envelope.channel,
+                id: prepared.conversationID, customerID: customerID, channel: envelope.channel,
                 customerAddress: envelope.from, threadKey: envelope.threadKey, subject: envelope.subject,
                 status: .open, createdAt: now, lastMessageAt: envelope.sentAt)
             try db.cachedStatement(
@@ -66,7 +82,7 @@ enum IngestTransaction {
                         created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)
                     """
             ).execute(arguments: [
-                conversation.id, customerID, envelope.channel.rawValue, envelope.from.description, envelope.threadKey,
+                conversation.id, customerID, prepared.channel, prepared.from, envelope.threadKey,
                 envelope.subject, now.millis, sentAt,
             ])
         case .append(let id), .reopen(let id):
@@ -85,8 +101,7 @@ enum IngestTransaction {
             ).execute(arguments: [sentAt, id])
         }
 
-        let messageID = SortableID.make("msg_", at: now)
-        let attachments = envelope.attachments.isEmpty ? "[]" : try Rows.json(envelope.attachments)
+        let messageID = prepared.messageID
         try db.cachedStatement(
             sql: """
                 INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author, subject,
@@ -95,10 +110,10 @@ enum IngestTransaction {
                 VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            messageID, conversation.id, conversation.customerID, envelope.channel.rawValue,
-            envelope.visibility.rawValue, envelope.from.description, envelope.subject, envelope.text, envelope.html,
-            attachments, envelope.externalID, envelope.inReplyTo, sentAt, now.millis, envelope.isAutomatic,
-            envelope.raw.map { Data($0.bytes) }, envelope.raw?.contentType,
+            messageID, conversation.id, conversation.customerID, prepared.channel,
+            envelope.visibility.rawValue, prepared.from, envelope.subject, envelope.text, envelope.html,
+            prepared.attachmentsJSON, envelope.externalID, envelope.inReplyTo, sentAt, now.millis, envelope.isAutomatic,
+            prepared.raw, envelope.raw?.contentType,
         ])
         let message = Message(
             id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
@@ -114,38 +129,47 @@ enum IngestTransaction {
     }
 
     /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.
-    private static func resolveCustomer(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date, db: Database)
-        throws -> (String, Bool)
+    private static func resolveCustomer(_ prepared: PreparedEnvelope, now: Date, db: Database) throws -> (String, Bool)
     {
-        let address = envelope.from
+        let envelope = prepared.envelope
         let displayName = envelope.hints.displayName
-        if let customerID = try owner(of: address, db: db) {
-            try db.cachedStatement(
-                sql:
-                    "UPDATE customers SET last_seen = MAX(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?"
-            ).execute(arguments: [now.millis, displayName, customerID])
+        if let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT identities.customer_id, customers.last_seen, customers.display_name IS NULL AS unnamed
+                    FROM identities JOIN customers ON customers.id = identities.customer_id
+                    WHERE identities.address = ?
+                    """),
+            arguments: [prepared.from])
+        {
+            let customerID: String = row[0]
+            let lastSeen: Int64 = row[1]
+            let unnamed: Bool = row[2]
+            // last_seen is kept to the minute: a burst of messages costs no write per message.
+            if now.millis - lastSeen > lastSeenResolution || (unnamed && displayName != nil) {
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE customers SET last_seen = MAX(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?"
+                ).execute(arguments: [now.millis, displayName, customerID])
+            }
             return (customerID, false)
         }
-        for equivalent in IdentityResolver.equivalents(of: address, policy: policy.identity) {
-            if let customerID = try owner(of: equivalent, db: db) {
+        for equivalent in prepared.equivalents {
+            if let customerID = try owner(of: equivalent.description, db: db) {
                 try insertIdentity(
-                    address, customerID: customerID, channel: envelope.channel, verified: false,
+                    envelope.from, customerID: customerID, channel: envelope.channel, verified: false,
                     provenance: "equivalence:\(equivalent)", now: now, db: db)
                 try db.cachedStatement(sql: "UPDATE customers SET last_seen = MAX(last_seen, ?) WHERE id = ?")
                     .execute(arguments: [now.millis, customerID])
                 return (customerID, false)
             }
         }
-        let customerID = SortableID.make("cus_", at: now)
-        var attributes: [String: String] = [:]
-        if address.kind == .email { attributes["email"] = address.value }
-        if address.kind == .tel || address.kind == .whatsapp { attributes["phone"] = address.value }
-        if let locale = envelope.hints.locale { attributes["locale"] = locale }
+        let customerID = prepared.customerID
         try db.cachedStatement(
             sql: "INSERT INTO customers (id, display_name, attributes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [customerID, displayName, try Rows.json(attributes), now.millis, now.millis])
+        ).execute(arguments: [customerID, displayName, prepared.attributesJSON, now.millis, now.millis])
         try insertIdentity(
-            address, customerID: customerID, channel: envelope.channel, verified: false, provenance: "inbound",
+            envelope.from, customerID: customerID, channel: envelope.channel, verified: false, provenance: "inbound",
             now: now, db: db)
         return (customerID, true)
     }
@@ -189,9 +213,12 @@ enum IngestTransaction {
     }
 
     static func owner(of address: Address, db: Database) throws -> String? {
+        try owner(of: address.description, db: db)
+    }
+
+    static func owner(of address: String, db: Database) throws -> String? {
         try String.fetchOne(
-            db.cachedStatement(sql: "SELECT customer_id FROM identities WHERE address = ?"),
-            arguments: [address.description])
+            db.cachedStatement(sql: "SELECT customer_id FROM identities WHERE address = ?"), arguments: [address])
     }
 
     static func insertIdentity(

@@ -17,7 +17,8 @@ enum Rows {
     }
 
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?, default fallback: T) -> T {
-        guard let text, let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else { return fallback }
+        guard let text, text != "[]", text != "{}", let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+        else { return fallback }
         return value
     }
 
@@ -45,10 +46,11 @@ enum Rows {
             verified: row["verified"], provenance: row["provenance"], createdAt: Date(millis: row["created_at"]))
     }
 
-    static func conversation(_ row: Row) throws -> Conversation {
+    /// - Parameter customerAddress: the row's address when the caller already has it parsed.
+    static func conversation(_ row: Row, customerAddress: Address? = nil) throws -> Conversation {
         Conversation(
             id: row["id"], customerID: row["customer_id"], channel: ChannelID(rawValue: row["channel"]),
-            customerAddress: try address(row["customer_address"]), threadKey: row["thread_key"],
+            customerAddress: try customerAddress ?? address(row["customer_address"]), threadKey: row["thread_key"],
             subject: row["subject"], status: Conversation.Status(rawValue: row["status"]) ?? .open,
             assignee: row["assignee"], tags: decodeJSON([String].self, row["tags"], default: []),
             priority: row["priority"], createdAt: Date(millis: row["created_at"]),

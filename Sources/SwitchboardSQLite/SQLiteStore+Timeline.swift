@@ -48,8 +48,9 @@ extension SQLiteStore: TimelineReader {
 
     public func conversation(id: String) async throws -> Conversation? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(
-                Rows.conversation)
+            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map {
+                try Rows.conversation($0)
+            }
         }
     }
 
@@ -58,7 +59,7 @@ extension SQLiteStore: TimelineReader {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM conversations WHERE customer_id = ? ORDER BY last_message_at DESC, id DESC",
                 arguments: [customerID]
-            ).map(Rows.conversation)
+            ).map { try Rows.conversation($0) }
         }
     }
 

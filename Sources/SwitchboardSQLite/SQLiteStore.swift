@@ -20,12 +20,18 @@ public final class SQLiteStore: CursorStoreProvider {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // FULL: a commit is on disk before ingest returns (2xx means durable).
+            // temp_store MEMORY: the per-envelope savepoints keep their sub-journal in memory; in a
+            // temp file they cost a pwrite per changed page (measured: 3/4 of ingest time).
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
         writer = GroupCommitWriter(pool: pool, maxGroupSize: maxGroupSize)
     }
+
+    /// How concurrent ingests were grouped into transactions since the store opened.
+    public var groupCommitStats: GroupCommitStats { writer.stats }
 
     public func cursorStore(for channel: ChannelID) -> any CursorStore {
         SQLiteCursorStore(pool: pool, channel: channel)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import Synchronization
 
@@ -38,9 +39,11 @@ final class Receiver: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: "{\"id\":\"ext-\(count)\"}")))
         }
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "receiver")
+        logger.logLevel = .critical  // stopping it by cancellation logs an error that means nothing here
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.run()

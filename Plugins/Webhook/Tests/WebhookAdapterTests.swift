@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Synchronization
 import SwitchboardAdapterKit
+import Synchronization
 import Testing
 
 @testable import WebhookAdapter
@@ -112,7 +112,8 @@ struct WebhookPayloadTests {
     }
 
     @Test func threadDefaultsToTheSenderAndBatchesAreAccepted() async throws {
-        let body = #"{"messages":[{"id":"b-1","from":"tel:+14155550100","text":"one"},{"id":"b-2","from":"tel:+14155550100","text":"two","sent_at":1795428000}]}"#
+        let body =
+            #"{"messages":[{"id":"b-1","from":"tel:+14155550100","text":"one"},{"id":"b-2","from":"tel:+14155550100","text":"two","sent_at":1795428000}]}"#
         let result = try await route("/inbound").handle(signed(body))
         #expect(result.envelopes.map(\.externalID) == ["b-1", "b-2"])
         #expect(result.envelopes.allSatisfy { $0.threadKey == "tel:+14155550100" })
@@ -132,7 +133,10 @@ struct WebhookPayloadTests {
         (#"{"id":"1","from":"email:a@example.com","text":"x","visibility":"secret"}"#, "'visibility' must be"),
         (#"{"id":"1","from":"email:a@example.com","text":"x","verified":"tel:+1"}"#, "'verified' must be a list"),
         (#"{"messages":[]}"#, "'messages' must be a non-empty list"),
-        (#"{"messages":[{"id":"1","from":"email:a@example.com","text":"x"},{"id":"2","text":"y"}]}"#, "'messages[1].from' is required"),
+        (
+            #"{"messages":[{"id":"1","from":"email:a@example.com","text":"x"},{"id":"2","text":"y"}]}"#,
+            "'messages[1].from' is required"
+        ),
     ])
     func badBodiesAreRefusedWithTheFieldNamed(body: String, message: String) async throws {
         let route = try route("/inbound")
@@ -161,7 +165,8 @@ struct WebhookPayloadTests {
     }
 
     @Test func statusReportsParse() async throws {
-        let result = try await route("/status").handle(signed(#"{"id":"ext-1","status":"failed","reason":"blocked"}"#, path: "/status"))
+        let result = try await route("/status").handle(
+            signed(#"{"id":"ext-1","status":"failed","reason":"blocked"}"#, path: "/status"))
         #expect(result.statusUpdates.first?.status == .failed(reason: "blocked"))
         #expect(result.statusUpdates.first?.externalID == "ext-1")
         await #expect(throws: WebhookRequestError.self) {
@@ -177,7 +182,9 @@ struct WebhookSendTests {
 
     @Test func sendPostsSignedJSONAndReturnsTheRemoteID() async throws {
         let http = FakeHTTP()
-        http.answers.withLock { $0 = [.success(HTTPClientResponse(status: 201, body: Array(#"{"id":"remote-9"}"#.utf8)))] }
+        http.answers.withLock {
+            $0 = [.success(HTTPClientResponse(status: 201, body: Array(#"{"id":"remote-9"}"#.utf8)))]
+        }
         let receipt = try await adapter(http: http).send(message)
         #expect(receipt.externalID == "remote-9")
         let request = try #require(http.requests.withLock { $0.first })
@@ -194,10 +201,11 @@ struct WebhookSendTests {
         #expect(try await adapter().send(message).externalID == "msg_1")
     }
 
-    @Test(arguments: [
-        (429, "7", SendError.Code.rateLimited), (503, nil, .transient), (500, nil, .transient),
-        (400, nil, .permanent), (401, nil, .unauthorized), (404, nil, .invalidRecipient),
-    ] as [(Int, String?, SendError.Code)])
+    @Test(
+        arguments: [
+            (429, "7", SendError.Code.rateLimited), (503, nil, .transient), (500, nil, .transient),
+            (400, nil, .permanent), (401, nil, .unauthorized), (404, nil, .invalidRecipient),
+        ] as [(Int, String?, SendError.Code)])
     func httpFailuresAreClassified(status: Int, retryAfter: String?, code: SendError.Code) async throws {
         let http = FakeHTTP()
         let headers = retryAfter.map { [(name: "Retry-After", value: $0)] } ?? []

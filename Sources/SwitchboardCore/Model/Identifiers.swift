@@ -11,6 +11,26 @@ public enum SortableID {
         return make(prefix, at: date, using: &generator)
     }
 
+    /// A fast generator for making several ids at once: seeded with 64 bits from the system's
+    /// generator (one system call), then SplitMix64. Ids stay unique in practice: each carries 80
+    /// bits from a stream whose seed is itself random.
+    public struct FastGenerator: RandomNumberGenerator {
+        private var state: UInt64
+
+        public init() {
+            var system = SystemRandomNumberGenerator()
+            state = system.next()
+        }
+
+        public mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     public static func make(_ prefix: String, at date: Date, using generator: inout some RandomNumberGenerator)
         -> String
     {

@@ -1,0 +1,44 @@
+import Foundation
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// Everything about an envelope that can be worked out before the write transaction: ids, stored
+/// text forms, JSON, equivalent addresses. Computed on the submitting task, in parallel, so that
+/// the single writer does only the lookups and writes (measured: this work was half its time).
+struct PreparedEnvelope: Sendable {
+    let envelope: InboundEnvelope
+    let channel: String
+    let from: String
+    let sentAtMillis: Int64
+    /// Ids used if this envelope creates the row; time-sortable by arrival.
+    let messageID: String
+    let conversationID: String
+    let customerID: String
+    let attachmentsJSON: String
+    /// Attributes of a new customer, as JSON.
+    let attributesJSON: String
+    let raw: Data?
+    let equivalents: [Address]
+
+    init(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date) throws {
+        self.envelope = envelope
+        channel = envelope.channel.rawValue
+        from = envelope.from.description
+        sentAtMillis = envelope.sentAt.millis
+        var generator = SortableID.FastGenerator()
+        messageID = SortableID.make("msg_", at: now, using: &generator)
+        conversationID = SortableID.make("con_", at: now, using: &generator)
+        customerID = SortableID.make("cus_", at: now, using: &generator)
+        attachmentsJSON = envelope.attachments.isEmpty ? "[]" : try Rows.json(envelope.attachments)
+        var attributes: [String: String] = [:]
+        switch envelope.from.kind {
+        case .email: attributes["email"] = envelope.from.value
+        case .tel, .whatsapp: attributes["phone"] = envelope.from.value
+        default: break
+        }
+        if let locale = envelope.hints.locale { attributes["locale"] = locale }
+        attributesJSON = try Rows.json(attributes)
+        raw = envelope.raw.map { Data($0.bytes) }
+        equivalents = IdentityResolver.equivalents(of: envelope.from, policy: policy.identity)
+    }
+}
