@@ -77,7 +77,13 @@ var targets: [Target] = [
         path: "Benchmarks/Ingest"
     ),
     .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
-    .testTarget(name: "SwitchboardSQLiteTests", dependencies: ["SwitchboardSQLite"]),
+    .testTarget(
+        name: "SwitchboardSQLiteTests",
+        dependencies: [
+            "SwitchboardSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]
+    ),
     .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig", "SwitchboardAdapters"]),
     .testTarget(
         name: "EndToEndTests",

@@ -116,7 +116,29 @@ struct CustomerView: Encodable {
 
 struct ConversationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conversations", abstract: "Inspect conversations.", subcommands: [Show.self])
+        commandName: "conversations", abstract: "Inspect conversations and change their status.",
+        subcommands: [Show.self, SetStatus.self])
+
+    struct SetStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-status", abstract: "Set a conversation's status: open, pending, snoozed or resolved.")
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The conversation id (con_…).") var id: String
+        @Argument(help: "open, pending, snoozed or resolved.") var status: String
+        @Option(help: "Who is changing it.") var actor = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+        func run() async throws {
+            guard let newStatus = Conversation.Status(rawValue: status) else {
+                printError("error: the status must be one of open, pending, snoozed, resolved")
+                throw ExitCode(1)
+            }
+            let store = try options.openStore()
+            let conversation = try await storeCall {
+                try await store.setStatus(conversationID: id, to: newStatus, actor: actor)
+            }
+            try options.output(conversation) { "\(conversation.id) is \(conversation.status.rawValue)" }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a conversation and its messages, oldest first.")

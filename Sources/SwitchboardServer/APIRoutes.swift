@@ -64,6 +64,17 @@ struct APIRoutes: Sendable {
                 return try JSONResponse.make(message, status: .accepted)
             }
         }
+        routes.post("conversations/:id/status") { request, context in
+            try await guarded {
+                let body: StatusBody = try await decode(request)
+                guard let status = Conversation.Status(rawValue: body.status) else {
+                    throw StoreError(.invalid, "'status' must be one of open, pending, snoozed, resolved")
+                }
+                return try JSONResponse.make(
+                    try await store.setStatus(
+                        conversationID: try context.parameters.require("id"), to: status, actor: body.actor ?? "api"))
+            }
+        }
         routes.post("messages/:id/retry") { _, context in
             try await guarded {
                 let id = try context.parameters.require("id")
@@ -168,6 +179,11 @@ struct ReplyBody: Decodable {
     var text: String
     var author: String?
     var subject: String?
+}
+
+struct StatusBody: Decodable {
+    var status: String
+    var actor: String?
 }
 
 struct MergeBody: Decodable {

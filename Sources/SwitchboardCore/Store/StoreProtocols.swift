@@ -112,13 +112,21 @@ public protocol TimelineReader: Sendable {
     func message(id: String) async throws -> Message?
 }
 
+/// Changes agents make to a conversation.
+public protocol ConversationStore: Sendable {
+    /// Sets the status (resolving stamps `resolved_at`; any other status clears it) and records a
+    /// `status` event in the customer's timeline.
+    func setStatus(conversationID: String, to status: Conversation.Status, actor: String) async throws -> Conversation
+}
+
 /// Poller positions for every channel instance.
 public protocol CursorStoreProvider: Sendable {
     func cursorStore(for channel: ChannelID) -> any CursorStore
 }
 
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
-public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & CursorStoreProvider
+public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
+    & CursorStoreProvider
 
 /// A store operation that could not be done; the message says why and what to do.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {

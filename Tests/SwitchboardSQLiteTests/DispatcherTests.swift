@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardAdapterKit
+import SwitchboardCore
+import SwitchboardSQLite
+import Synchronization
+import Testing
+
+/// A channel that fails as scripted, then accepts; counts sends by idempotency key.
+final class ScriptedAdapter: ChannelAdapter, Sendable {
+    struct Configuration: Decodable, Sendable {}
+    static let kind: ChannelKind = "scripted"
+    let capabilities: ChannelCapabilities
+    let script = Mutex<[SendError]>([])
+    let sent = Mutex<[String]>([])
+    let runs = Mutex(0)
+    let failRuns: Int
+
+    init(configuration: Configuration, context: AdapterContext) throws {
+        capabilities = ChannelCapabilities()
+        failRuns = 0
+    }
+
+    init(maxTextLength: Int? = nil, failures: [SendError] = [], failRuns: Int = 0) {
+        capabilities = ChannelCapabilities(maxTextLength: maxTextLength)
+        script.withLock { $0 = failures }
+        self.failRuns = failRuns
+    }
+
+    func send(_ message: OutboundMessage) async throws(SendError) -> SendReceipt {
+        sent.withLock { $0.append(message.idempotencyKey) }
+        if let failure = script.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
+        return SendReceipt(externalID: "remote-\(message.messageID)")
+    }
+
+    func run() async throws {
+        let run = runs.withLock { value in
+            value += 1
+            return value
+        }
+        if run <= failRuns { throw SendError(.transient, "poller crashed (run \(run))") }
+        try await gracefulShutdown()
+    }
+}
+
+struct DispatcherTests {
+    func setUp(
+        _ adapter: ScriptedAdapter, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1))
+    )
+        async throws -> (StoreFixture, Dispatcher, Message)
+    {
+        let fixture = try StoreFixture()
+        let conversation = try await fixture.stored(try envelope("in-1", from: "email:ana@example.com")).conversation
+        let reply = try await fixture.store.enqueueReply(
+            ReplyRequest(conversationID: conversation.id, text: "Hello Ana", author: "Bo"))
+        let health = HealthBoard()
+        health.register("shop", kind: "scripted")
+        let dispatcher = Dispatcher(
+            store: fixture.store, adapters: ["shop": adapter], retry: retry, health: health, events: EventBus(),
+            logger: Logger(label: "test"))
+        return (fixture, dispatcher, reply)
+    }
+
+    @Test func transientFailuresAreRetriedWithTheSameIdempotencyKeyUntilSent() async throws {
+        let adapter = ScriptedAdapter(failures: [SendError(.transient, "503"), SendError(.rateLimited, "429")])
+        let (fixture, dispatcher, reply) = try await setUp(adapter)
+        for _ in 0..<3 {
+            try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
+        }
+        #expect(adapter.sent.withLock { $0 } == Array(repeating: "sb-\(reply.id)", count: 3))
+        let message = try #require(try await fixture.store.message(id: reply.id))
+        #expect(message.deliveryStatus == "sent")
+        #expect(message.externalID == "remote-\(reply.id)")
+        #expect(message.statusHistory.map(\.status) == ["queued", "retrying", "retrying", "sent"])
+    }
+
+    @Test func aPermanentFailureIsDeadLetteredAtOnceWithItsReason() async throws {
+        let adapter = ScriptedAdapter(failures: [SendError(.permanent, "the customer blocked us")])
+        let (fixture, dispatcher, reply) = try await setUp(adapter)
+        try await dispatcher.dispatchDue()
+        try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
+        #expect(adapter.sent.withLock { $0.count } == 1)
+        let message = try #require(try await fixture.store.message(id: reply.id))
+        #expect(message.deliveryStatus == "failed")
+        #expect(message.statusHistory.last?.detail?.contains("the customer blocked us") == true)
+    }
+
+    @Test func aReplyLongerThanTheChannelAllowsIsRefusedBeforeSending() async throws {
+        let adapter = ScriptedAdapter(maxTextLength: 5)
+        let (fixture, dispatcher, reply) = try await setUp(adapter)
+        try await dispatcher.dispatchDue()
+        #expect(adapter.sent.withLock { $0.isEmpty })
+        let message = try #require(try await fixture.store.message(id: reply.id))
+        #expect(message.deliveryStatus == "failed")
+        #expect(message.statusHistory.last?.detail?.contains("allows 5") == true)
+    }
+
+    @Test func retriesStopAtTheCeiling() async throws {
+        let adapter = ScriptedAdapter(failures: Array(repeating: SendError(.transient, "down"), count: 10))
+        let (fixture, dispatcher, reply) = try await setUp(adapter)
+        for _ in 0..<6 { try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600)) }
+        #expect(adapter.sent.withLock { $0.count } == 3)
+        #expect(try await fixture.store.message(id: reply.id)?.deliveryStatus == "failed")
+        #expect(try await fixture.store.deadLetters().count == 1)
+    }
+}
+
+struct AdapterSupervisorTests {
+    @Test func aFailingAdapterIsRestartedAndReportedWithoutStoppingAnything() async throws {
+        let adapter = ScriptedAdapter(failRuns: 2)
+        let health = HealthBoard()
+        health.register("shop", kind: "scripted")
+        let supervisor = AdapterSupervisor(
+            adapter: adapter, channel: "shop", health: health, logger: Logger(label: "test"),
+            initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5))
+        let group = ServiceGroup(services: [supervisor], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var attempts = 0
+            while adapter.runs.withLock({ $0 }) < 3 && attempts < 500 {
+                try await Task.sleep(for: .milliseconds(10))
+                attempts += 1
+            }
+            let state = health.all.first
+            #expect(state?.restarts == 2)
+            #expect(state?.state == .running)
+            #expect(state?.lastError?.contains("poller crashed") == true)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
