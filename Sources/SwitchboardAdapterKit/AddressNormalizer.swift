@@ -1,3 +1,5 @@
+import Foundation
+
 /// The per-kind normalisation rules behind ``Address``. Pure functions, no locale, no I/O.
 enum AddressNormalizer {
     static func normalize(_ raw: String, kind: AddressKind) throws(AddressError) -> String {
@@ -53,6 +55,8 @@ enum AddressNormalizer {
     /// visual separators and the international prefix 00. National numbers need a default region,
     /// which the phone-number rules of the SMS channels supply before building the address.
     static func e164(_ value: String, raw: String) throws(AddressError) -> String {
+        // "+44 (0)20 7946 0958": the (0) is the national trunk prefix, not dialled from abroad.
+        let value = value.replacingOccurrences(of: "(0)", with: "")
         var digits = ""
         var sawPlus = false
         for (offset, character) in value.enumerated() {

@@ -88,6 +88,26 @@ struct OutboxSection: Decodable {
     var baseDelay: ConfigDuration?
     var maxDelay: ConfigDuration?
 
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxAttempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts)
+        baseDelay = try container.decodeIfPresent(ConfigDuration.self, forKey: .baseDelay)
+        maxDelay = try container.decodeIfPresent(ConfigDuration.self, forKey: .maxDelay)
+        if let attempts = maxAttempts, attempts < 1 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .maxAttempts, in: container, debugDescription: "max_attempts must be at least 1")
+        }
+        let base = baseDelay?.duration ?? RetryPolicy().baseDelay
+        let ceiling = maxDelay?.duration ?? RetryPolicy().maxDelay
+        if base > ceiling {
+            throw DecodingError.dataCorruptedError(
+                forKey: maxDelay == nil ? .baseDelay : .maxDelay, in: container,
+                debugDescription: "base_delay (\(base)) must not be longer than max_delay (\(ceiling))")
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case maxAttempts = "max_attempts"
         case baseDelay = "base_delay"
@@ -135,7 +155,8 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "expected a duration such as 500ms, 30s, 10m, 2h or 7d, found '\(text)'"))
+                    debugDescription:
+                        "expected a duration such as 500ms, 30s, 10m, 2h or 7d (at most 100 years), found '\(text)'"))
         }
         self.duration = duration
     }
@@ -146,7 +167,9 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
             let number = text.dropLast(suffix.count)
             if suffix == "s", number.hasSuffix("m") { continue }
             guard let value = Int64(number), value >= 0 else { return nil }
-            return .milliseconds(value * millis)
+            let (total, overflow) = value.multipliedReportingOverflow(by: millis)
+            guard !overflow, total <= 100 * 365 * 86_400_000 else { return nil }
+            return .milliseconds(total)
         }
         return nil
     }

@@ -86,7 +86,11 @@ final class DecodeTracker {
             let known = failed ? [] : mapping.asked.sorted()
             let candidates = mapping.asked.sorted()
             for entry in mapping.entries where !mapping.asked.contains(entry.key) {
-                result.append((path, entry, Suggestion.closest(to: entry.key, among: candidates), known))
+                let suggestion = Suggestion.closest(to: entry.key, among: candidates)
+                // Decoding stopped early, so keys after the failure were never asked for: only a key
+                // that looks like a misspelling of one that was asked for is reported.
+                if failed && suggestion == nil { continue }
+                result.append((path, entry, suggestion, known))
             }
         }
         return result

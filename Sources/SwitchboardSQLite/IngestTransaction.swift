@@ -56,7 +56,7 @@ enum IngestTransaction {
         }
 
         var (customerID, newCustomer) = try resolveCustomer(prepared, now: now, db: db)
-        let merge = try applyVerifiedHints(envelope, customerID: customerID, policy: policy, now: now, db: db)
+        let merge = try applyVerifiedHints(prepared, customerID: customerID, policy: policy, now: now, db: db)
         if let merge { customerID = merge.targetCustomerID }
 
         let sentAt = prepared.sentAtMillis
@@ -155,10 +155,15 @@ enum IngestTransaction {
             return (customerID, false)
         }
         for equivalent in prepared.equivalents {
-            if let customerID = try owner(of: equivalent.description, db: db) {
+            if let partner = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT customer_id, original_customer_id FROM identities WHERE address = ?"),
+                arguments: [equivalent.description])
+            {
+                let customerID: String = partner[0]
+                // Filed under the profile the partner address came from, so an un-merge takes both back.
                 try insertIdentity(
-                    envelope.from, customerID: customerID, channel: envelope.channel, verified: false,
-                    provenance: "equivalence:\(equivalent)", now: now, db: db)
+                    envelope.from, customerID: customerID, originalCustomerID: partner[1], channel: envelope.channel,
+                    verified: false, provenance: "equivalence:\(equivalent)", now: now, db: db)
                 try db.cachedStatement(sql: "UPDATE customers SET last_seen = MAX(last_seen, ?) WHERE id = ?")
                     .execute(arguments: [now.millis, customerID])
                 return (customerID, false)
@@ -176,15 +181,20 @@ enum IngestTransaction {
 
     /// Rule 3: strong identifiers the channel vouches for link, merge or suggest.
     private static func applyVerifiedHints(
-        _ envelope: InboundEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
+        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
     ) throws -> MergeRecord? {
+        let envelope = prepared.envelope
         var merge: MergeRecord?
         for learned in envelope.hints.verifiedAddresses where learned.kind.isStrongIdentifier {
             let current = merge?.targetCustomerID ?? customerID
             guard let other = try owner(of: learned, db: db) else {
+                // Filed under the profile the sender's address came from, so an un-merge takes both back.
+                let original = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT original_customer_id FROM identities WHERE address = ?"),
+                    arguments: [prepared.from])
                 try insertIdentity(
-                    learned, customerID: current, channel: envelope.channel, verified: true,
-                    provenance: "hint:\(envelope.from)", now: now, db: db)
+                    learned, customerID: current, originalCustomerID: original ?? current, channel: envelope.channel,
+                    verified: true, provenance: "hint:\(envelope.from)", now: now, db: db)
                 continue
             }
             if other == current {
@@ -221,9 +231,11 @@ enum IngestTransaction {
             db.cachedStatement(sql: "SELECT customer_id FROM identities WHERE address = ?"), arguments: [address])
     }
 
+    /// - Parameter originalCustomerID: the profile an un-merge gives the address back to; by default
+    ///   the one it is filed under now.
     static func insertIdentity(
-        _ address: Address, customerID: String, channel: ChannelID?, verified: Bool, provenance: String, now: Date,
-        db: Database
+        _ address: Address, customerID: String, originalCustomerID: String? = nil, channel: ChannelID?, verified: Bool,
+        provenance: String, now: Date, db: Database
     ) throws {
         try db.cachedStatement(
             sql: """
@@ -231,7 +243,8 @@ enum IngestTransaction {
                     provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            address.description, address.kind.rawValue, customerID, customerID, channel?.rawValue, verified,
+            address.description, address.kind.rawValue, customerID, originalCustomerID ?? customerID, channel?.rawValue,
+            verified,
             provenance, now.millis,
         ])
     }

@@ -77,12 +77,20 @@ enum ProfileQueries {
             throw StoreError(.conflict, "merge \(mergeID) was already undone at \(undone)")
         }
         let source = record.sourceCustomerID
+        // What the source takes back: its own identities and those of every profile merged into it
+        // (directly or through a chain) by merges that still stand.
+        let absorbed = """
+            WITH RECURSIVE absorbed(id) AS (
+                SELECT ? UNION SELECT customers.id FROM customers JOIN absorbed ON customers.merged_into = absorbed.id
+            )
+            """
         try db.execute(
-            sql: "UPDATE identities SET customer_id = ? WHERE original_customer_id = ?", arguments: [source, source])
+            sql: "\(absorbed) UPDATE identities SET customer_id = ? WHERE original_customer_id IN absorbed",
+            arguments: [source, source])
         try db.execute(
             sql: """
-                UPDATE conversations SET customer_id = ?
-                WHERE customer_address IN (SELECT address FROM identities WHERE original_customer_id = ?)
+                \(absorbed) UPDATE conversations SET customer_id = ?
+                WHERE customer_address IN (SELECT address FROM identities WHERE original_customer_id IN absorbed)
                 """,
             arguments: [source, source])
         try db.execute(

@@ -77,7 +77,9 @@ extension SQLiteStore: OutboxStore {
                     WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
                     """,
                 arguments: [now.millis, limit])
-            let leaseEnd = now.addingTimeInterval(Double(lease.components.seconds)).millis
+            let leaseEnd = now.addingTimeInterval(
+                Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+            ).millis
             var items: [OutboxItem] = []
             for row in rows {
                 let id: Int64 = row["id"]
@@ -111,7 +113,7 @@ extension SQLiteStore: OutboxStore {
             }
             try db.execute(
                 sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'sent', ?, ?)",
-                arguments: [item.message.messageID, receipt.acceptedAt.millis, detail])
+                arguments: [item.message.messageID, now.millis, detail])
         }
     }
 

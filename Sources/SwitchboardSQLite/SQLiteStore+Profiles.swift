@@ -66,7 +66,15 @@ extension SQLiteStore: ProfileStore {
 
     public func mergeSuggestions() async throws -> [MergeSuggestion] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM merge_suggestions ORDER BY created_at DESC, id DESC").map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT merge_suggestions.* FROM merge_suggestions
+                    JOIN customers AS a ON a.id = merge_suggestions.customer_id AND a.merged_into IS NULL
+                    JOIN customers AS b ON b.id = merge_suggestions.other_customer_id AND b.merged_into IS NULL
+                    ORDER BY merge_suggestions.created_at DESC, merge_suggestions.id DESC
+                    """
+            ).map { row in
                 MergeSuggestion(
                     id: row["id"], customerID: row["customer_id"], otherCustomerID: row["other_customer_id"],
                     reason: row["reason"], createdAt: Date(millis: row["created_at"]))

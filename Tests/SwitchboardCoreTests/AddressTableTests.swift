@@ -206,7 +206,8 @@ struct AddressTableTests {
 
     @Test func addressesSortByTheirStoredForm() throws {
         let addresses = try ["tel:+2345678", "email:b@example.com", "email:a@example.com"].map(Address.init(parsing:))
-        #expect(addresses.sorted().map(\.description) == ["email:a@example.com", "email:b@example.com", "tel:+2345678"])
+        #expect(
+            addresses.sorted().map(\.description) == ["email:a@example.com", "email:b@example.com", "tel:+2345678"])
     }
 
     // MARK: - Helpers
@@ -222,8 +223,9 @@ struct AddressTableTests {
         #expect(try Address(parsing: address.description) == address, sourceLocation: sourceLocation)
     }
 
-    func expectRefused(kind: String, raw: String, messagePart: String, sourceLocation: SourceLocation = #_sourceLocation)
-    {
+    func expectRefused(
+        kind: String, raw: String, messagePart: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             let address = try Address(kind: AddressKind(kind), value: raw)
             Issue.record("accepted \(address)", sourceLocation: sourceLocation)

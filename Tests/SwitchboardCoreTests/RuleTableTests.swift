@@ -28,7 +28,8 @@ struct IdentityRuleTableTests {
     }
 
     @Test func noEquivalentsWhenLinkingIsOff() throws {
-        #expect(IdentityResolver.equivalents(of: try Address(parsing: "whatsapp:+14155550100"), policy: unlinked).isEmpty)
+        #expect(
+            IdentityResolver.equivalents(of: try Address(parsing: "whatsapp:+14155550100"), policy: unlinked).isEmpty)
         #expect(IdentityResolver.equivalents(of: try Address(parsing: "tel:+14155550100"), policy: unlinked).isEmpty)
     }
 
@@ -120,8 +121,8 @@ struct ThreadingBoundaryTests {
                 == .append(conversationID: "con_x"))
     }
 
-    @Test(arguments: [
-        // (seconds since resolution, window in milliseconds, reopens?)
+    /// (seconds since resolution, window in milliseconds, reopens?)
+    static let windowCases: [(Double, Int64, Bool)] = [
         (0.0, 0, true),
         (0.001, 0, false),
         (1.5, 1_500, true),  // exactly at the window: reopens
@@ -131,7 +132,9 @@ struct ThreadingBoundaryTests {
         (7 * 86_400.0, 7 * 86_400_000, true),
         (7 * 86_400.0 + 1, 7 * 86_400_000, false),
         (-60.0, 1_000, true),  // sent before it was resolved (a late delivery)
-    ])
+    ]
+
+    @Test(arguments: windowCases)
     func resolvedReopensWithinTheWindowOnly(secondsSince: Double, windowMillis: Int64, reopens: Bool) throws {
         let latest = try conversation(.resolved, resolvedSecondsAgo: 0)
         let decision = Threading.decide(

@@ -45,64 +45,71 @@ final class ScriptedAdapter: ChannelAdapter, Sendable {
 }
 
 struct DispatcherTests {
-    func setUp(
-        _ adapter: ScriptedAdapter, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1))
-    )
-        async throws -> (StoreFixture, Dispatcher, Message)
-    {
-        let fixture = try StoreFixture()
-        let conversation = try await fixture.stored(try envelope("in-1", from: "email:ana@example.com")).conversation
-        let reply = try await fixture.store.enqueueReply(
-            ReplyRequest(conversationID: conversation.id, text: "Hello Ana", author: "Bo"))
-        let health = HealthBoard()
-        health.register("shop", kind: "scripted")
-        let dispatcher = Dispatcher(
-            store: fixture.store, adapters: ["shop": adapter], retry: retry, health: health, events: EventBus(),
-            logger: Logger(label: "test"))
-        return (fixture, dispatcher, reply)
+    /// Runs `body` with a store holding one conversation with a reply queued in it, and a
+    /// dispatcher that sends through `adapter`.
+    func withQueuedReply(
+        _ adapter: ScriptedAdapter, _ body: (SQLiteStore, Dispatcher, Message) async throws -> Void
+    ) async throws {
+        try await withTemporaryStore { store in
+            let conversation = try await store.ingestOne(try inbound("in-1", from: "email:ana@example.com"))
+                .conversation
+            let reply = try await store.enqueueReply(
+                ReplyRequest(conversationID: conversation.id, text: "Hello Ana", author: "Bo"))
+            let health = HealthBoard()
+            health.register("shop", kind: "scripted")
+            let dispatcher = Dispatcher(
+                store: store, adapters: ["shop": adapter],
+                retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1)), health: health, events: EventBus(),
+                logger: Logger(label: "test"))
+            try await body(store, dispatcher, reply)
+        }
     }
 
     @Test func transientFailuresAreRetriedWithTheSameIdempotencyKeyUntilSent() async throws {
         let adapter = ScriptedAdapter(failures: [SendError(.transient, "503"), SendError(.rateLimited, "429")])
-        let (fixture, dispatcher, reply) = try await setUp(adapter)
-        for _ in 0..<3 {
-            try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
+        try await withQueuedReply(adapter) { store, dispatcher, reply in
+            for _ in 0..<3 {
+                try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
+            }
+            #expect(adapter.sent.withLock { $0 } == Array(repeating: "sb-\(reply.id)", count: 3))
+            let message = try #require(try await store.message(id: reply.id))
+            #expect(message.deliveryStatus == "sent")
+            #expect(message.externalID == "remote-\(reply.id)")
+            #expect(message.statusHistory.map(\.status) == ["queued", "retrying", "retrying", "sent"])
         }
-        #expect(adapter.sent.withLock { $0 } == Array(repeating: "sb-\(reply.id)", count: 3))
-        let message = try #require(try await fixture.store.message(id: reply.id))
-        #expect(message.deliveryStatus == "sent")
-        #expect(message.externalID == "remote-\(reply.id)")
-        #expect(message.statusHistory.map(\.status) == ["queued", "retrying", "retrying", "sent"])
     }
 
     @Test func aPermanentFailureIsDeadLetteredAtOnceWithItsReason() async throws {
         let adapter = ScriptedAdapter(failures: [SendError(.permanent, "the customer blocked us")])
-        let (fixture, dispatcher, reply) = try await setUp(adapter)
-        try await dispatcher.dispatchDue()
-        try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
-        #expect(adapter.sent.withLock { $0.count } == 1)
-        let message = try #require(try await fixture.store.message(id: reply.id))
-        #expect(message.deliveryStatus == "failed")
-        #expect(message.statusHistory.last?.detail?.contains("the customer blocked us") == true)
+        try await withQueuedReply(adapter) { store, dispatcher, reply in
+            try await dispatcher.dispatchDue()
+            try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
+            #expect(adapter.sent.withLock { $0.count } == 1)
+            let message = try #require(try await store.message(id: reply.id))
+            #expect(message.deliveryStatus == "failed")
+            #expect(message.statusHistory.last?.detail?.contains("the customer blocked us") == true)
+        }
     }
 
     @Test func aReplyLongerThanTheChannelAllowsIsRefusedBeforeSending() async throws {
         let adapter = ScriptedAdapter(maxTextLength: 5)
-        let (fixture, dispatcher, reply) = try await setUp(adapter)
-        try await dispatcher.dispatchDue()
-        #expect(adapter.sent.withLock { $0.isEmpty })
-        let message = try #require(try await fixture.store.message(id: reply.id))
-        #expect(message.deliveryStatus == "failed")
-        #expect(message.statusHistory.last?.detail?.contains("allows 5") == true)
+        try await withQueuedReply(adapter) { store, dispatcher, reply in
+            try await dispatcher.dispatchDue()
+            #expect(adapter.sent.withLock { $0.isEmpty })
+            let message = try #require(try await store.message(id: reply.id))
+            #expect(message.deliveryStatus == "failed")
+            #expect(message.statusHistory.last?.detail?.contains("allows 5") == true)
+        }
     }
 
     @Test func retriesStopAtTheCeiling() async throws {
         let adapter = ScriptedAdapter(failures: Array(repeating: SendError(.transient, "down"), count: 10))
-        let (fixture, dispatcher, reply) = try await setUp(adapter)
-        for _ in 0..<6 { try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600)) }
-        #expect(adapter.sent.withLock { $0.count } == 3)
-        #expect(try await fixture.store.message(id: reply.id)?.deliveryStatus == "failed")
-        #expect(try await fixture.store.deadLetters().count == 1)
+        try await withQueuedReply(adapter) { store, dispatcher, reply in
+            for _ in 0..<6 { try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600)) }
+            #expect(adapter.sent.withLock { $0.count } == 3)
+            #expect(try await store.message(id: reply.id)?.deliveryStatus == "failed")
+            #expect(try await store.deadLetters().count == 1)
+        }
     }
 }
 
