@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardAdapterKit
+import SwitchboardCore
 
 /// A deterministic mix: per ten envelopes, three from new customers, three from returning
 /// customers on a new thread, three replies in an existing conversation, one exact duplicate.
@@ -20,7 +21,7 @@ struct Workload: Sendable {
     }
 
     init(count: Int) throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SortableID.FastGenerator(seed: 42)
         var threads: [(customer: Int, conversation: Int, thread: String)] = []
         let base = Date(timeIntervalSince1970: 1_790_000_000)
         for index in 0..<count {
@@ -69,19 +70,6 @@ struct Workload: Sendable {
                     envelope: envelopes.count - 1, customer: customer, newCustomer: newCustomer,
                     conversation: conversation, newConversation: newConversation))
         }
-    }
-}
-
-/// A small deterministic generator, so every run measures the same workload.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -22,6 +22,11 @@ public enum SortableID {
             state = system.next()
         }
 
+        /// A reproducible stream, for benchmarks and tests.
+        public init(seed: UInt64) {
+            state = seed
+        }
+
         public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
