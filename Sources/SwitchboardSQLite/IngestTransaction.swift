@@ -63,11 +63,12 @@ enum IngestTransaction {
         let latestRow = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT * FROM conversations WHERE channel = ? AND thread_key = ? AND customer_address = ?
-                    ORDER BY created_at DESC, id DESC LIMIT 1
+                    SELECT \(Rows.conversationColumns) FROM conversations
+                    WHERE channel = ? AND thread_key = ? AND customer_address = ?
+                    ORDER BY created_at DESC, rowid DESC LIMIT 1
                     """),
             arguments: [prepared.channel, envelope.threadKey, prepared.from])
-        let latest = try latestRow.map { try Rows.conversation($0, customerAddress: envelope.from) }
+        let latest = latestRow.map { Rows.conversation(positional: $0, customerAddress: envelope.from) }
         let decision = Threading.decide(latest: latest, at: envelope.sentAt, reopenWindow: policy.reopenWindow)
         var conversation: Conversation
         switch decision {

@@ -59,6 +59,24 @@ enum Rows {
             resolvedAt: (row["resolved_at"] as Int64?).map(Date.init(millis:)))
     }
 
+    /// The columns ``conversation(positional:customerAddress:)`` reads, in its order.
+    static let conversationColumns = """
+        id, customer_id, channel, thread_key, subject, status, assignee, tags, priority, created_at, last_message_at,
+        first_response_at, resolved_at
+        """
+
+    /// Decodes a row of ``conversationColumns`` by position: the ingest path reads one per
+    /// envelope, and lookups by column name cost more than the query.
+    static func conversation(positional row: Row, customerAddress: Address) -> Conversation {
+        Conversation(
+            id: row[0], customerID: row[1], channel: ChannelID(rawValue: row[2]), customerAddress: customerAddress,
+            threadKey: row[3], subject: row[4], status: Conversation.Status(rawValue: row[5]) ?? .open,
+            assignee: row[6], tags: decodeJSON([String].self, row[7], default: []), priority: row[8],
+            createdAt: Date(millis: row[9]), lastMessageAt: Date(millis: row[10]),
+            firstResponseAt: (row[11] as Int64?).map(Date.init(millis:)),
+            resolvedAt: (row[12] as Int64?).map(Date.init(millis:)))
+    }
+
     static let messageColumns = """
         id, conversation_id, customer_id, channel, direction, visibility, author, subject, text, html,
         attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, delivery_status
