@@ -85,7 +85,8 @@ public struct ConfigLoader: Sendable {
 
         guard diagnostics.isEmpty, let server, let storage, let identity, let conversations, let outbox, let channels
         else {
-            return Result(config: nil, diagnostics: diagnostics.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
+            let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
+            return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
         }
         let defaults = RetryPolicy()
         let config = HubConfig(
@@ -100,6 +101,21 @@ public struct ConfigLoader: Sendable {
                 maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay),
             channels: channels, file: file)
         return Result(config: config, diagnostics: [])
+    }
+
+    /// Replaces the value of every environment variable the file references with its name, so a
+    /// diagnostic that quotes a value (`found '…'`) never prints a secret.
+    func masking(secretsReferencedIn text: String, in diagnostic: ConfigDiagnostic) -> ConfigDiagnostic {
+        var diagnostic = diagnostic
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            let name = rest[start.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if let value = environment[String(name)], value.count >= 4 {
+                diagnostic.message = diagnostic.message.replacingOccurrences(of: value, with: "<value of $\(name)>")
+            }
+            rest = rest[start.upperBound...]
+        }
+        return diagnostic
     }
 
     /// A decoder over a channel's `settings:`, for creating its adapter.

@@ -70,6 +70,14 @@ struct ConfigValueTests {
         #expect(found == ["test.yaml:6: channels[1].id: channel id 'shop' is already used on line 3"])
     }
 
+    @Test func aValueFromTheEnvironmentIsNeverQuoted() {
+        let loader = ConfigLoader(
+            registry: BuiltinAdapters.registry, environment: ["DB_PASSWORD": "hunter2-very-secret"])
+        let found = loader.load(yaml: "server:\n  port: ${DB_PASSWORD}\nstorage: {sqlite: {path: x}}", file: "t.yaml")
+            .diagnostics.map(\.description)
+        #expect(found == ["t.yaml:2: server.port: expected a whole number, found '<value of $DB_PASSWORD>'"])
+    }
+
     @Test func suggestionsNeedToBeClose() {
         #expect(Suggestion.closest(to: "prot", among: ["port", "host"]) == "port")
         #expect(Suggestion.closest(to: "zzzzzz", among: ["port", "host"]) == nil)
