@@ -10,6 +10,7 @@ import SwitchboardAdapterKit
 /// or wrong signature is refused with 401 before the body is parsed. The wire format is in
 /// `docs/webhook-channel.md`.
 public struct WebhookAdapter: ChannelAdapter {
+    /// The channel's `settings:` block.
     public struct Configuration: Decodable, Sendable {
         /// Shared secret for signing both directions; at least 16 characters.
         public var secret: String

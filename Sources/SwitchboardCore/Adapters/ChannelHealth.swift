@@ -4,6 +4,7 @@ import Synchronization
 
 /// How one channel instance is doing, for `/health` and the channel list.
 public struct ChannelHealth: Sendable, Hashable, Codable {
+    /// Starting, running, degraded (failed and restarting with backoff) or stopped.
     public enum State: String, Sendable, Hashable, Codable { case starting, running, degraded, stopped }
 
     public var channel: ChannelID

@@ -3,6 +3,7 @@ import SwitchboardAdapterKit
 
 /// A thread with one customer on one channel instance.
 public struct Conversation: Sendable, Hashable, Codable {
+    /// Where the conversation stands; an inbound message makes any status open again.
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         case open, pending, snoozed, resolved
     }

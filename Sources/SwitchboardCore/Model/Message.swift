@@ -3,6 +3,7 @@ import SwitchboardAdapterKit
 
 /// One stored message, inbound from a customer or outbound from an agent.
 public struct Message: Sendable, Hashable, Codable {
+    /// From the customer (inbound) or from an agent (outbound).
     public enum Direction: String, Sendable, Hashable, Codable { case inbound, outbound }
 
     /// Time-sortable id (`msg_…`).

@@ -130,6 +130,7 @@ public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & Ti
 
 /// A store operation that could not be done; the message says why and what to do.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure: a struct around a private enum, so codes can be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Value: String, Sendable { case notFound, conflict, invalid }
         let value: Value
