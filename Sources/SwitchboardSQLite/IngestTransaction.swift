@@ -68,7 +68,7 @@ enum IngestTransaction {
                     ORDER BY created_at DESC, rowid DESC LIMIT 1
                     """),
             arguments: [prepared.channel, envelope.threadKey, prepared.from])
-        let latest = latestRow.map { Rows.conversation(positional: $0, customerAddress: envelope.from) }
+        let latest = try latestRow.map { try Rows.conversation($0, customerAddress: envelope.from) }
         let decision = Threading.decide(latest: latest, at: envelope.sentAt, reopenWindow: policy.reopenWindow)
         var conversation: Conversation
         switch decision {

@@ -46,34 +46,22 @@ enum Rows {
             verified: row["verified"], provenance: row["provenance"], createdAt: Date(millis: row["created_at"]))
     }
 
+    /// The columns ``conversation(_:customerAddress:)`` reads, in its order.
+    static let conversationColumns = """
+        id, customer_id, channel, thread_key, subject, status, assignee, tags, priority, created_at, last_message_at,
+        first_response_at, resolved_at, customer_address
+        """
+
+    /// Decodes a row of ``conversationColumns`` by position (the ingest path reads one per envelope,
+    /// and lookups by column name cost more than the query).
     /// - Parameter customerAddress: the row's address when the caller already has it parsed.
     static func conversation(_ row: Row, customerAddress: Address? = nil) throws -> Conversation {
         Conversation(
-            id: row["id"], customerID: row["customer_id"], channel: ChannelID(rawValue: row["channel"]),
-            customerAddress: try customerAddress ?? address(row["customer_address"]), threadKey: row["thread_key"],
-            subject: row["subject"], status: Conversation.Status(rawValue: row["status"]) ?? .open,
-            assignee: row["assignee"], tags: decodeJSON([String].self, row["tags"], default: []),
-            priority: row["priority"], createdAt: Date(millis: row["created_at"]),
-            lastMessageAt: Date(millis: row["last_message_at"]),
-            firstResponseAt: (row["first_response_at"] as Int64?).map(Date.init(millis:)),
-            resolvedAt: (row["resolved_at"] as Int64?).map(Date.init(millis:)))
-    }
-
-    /// The columns ``conversation(positional:customerAddress:)`` reads, in its order.
-    static let conversationColumns = """
-        id, customer_id, channel, thread_key, subject, status, assignee, tags, priority, created_at, last_message_at,
-        first_response_at, resolved_at
-        """
-
-    /// Decodes a row of ``conversationColumns`` by position: the ingest path reads one per
-    /// envelope, and lookups by column name cost more than the query.
-    static func conversation(positional row: Row, customerAddress: Address) -> Conversation {
-        Conversation(
-            id: row[0], customerID: row[1], channel: ChannelID(rawValue: row[2]), customerAddress: customerAddress,
-            threadKey: row[3], subject: row[4], status: Conversation.Status(rawValue: row[5]) ?? .open,
-            assignee: row[6], tags: decodeJSON([String].self, row[7], default: []), priority: row[8],
-            createdAt: Date(millis: row[9]), lastMessageAt: Date(millis: row[10]),
-            firstResponseAt: (row[11] as Int64?).map(Date.init(millis:)),
+            id: row[0], customerID: row[1], channel: ChannelID(rawValue: row[2]),
+            customerAddress: try customerAddress ?? address(row[13]), threadKey: row[3], subject: row[4],
+            status: Conversation.Status(rawValue: row[5]) ?? .open, assignee: row[6],
+            tags: decodeJSON([String].self, row[7], default: []), priority: row[8], createdAt: Date(millis: row[9]),
+            lastMessageAt: Date(millis: row[10]), firstResponseAt: (row[11] as Int64?).map(Date.init(millis:)),
             resolvedAt: (row[12] as Int64?).map(Date.init(millis:)))
     }
 

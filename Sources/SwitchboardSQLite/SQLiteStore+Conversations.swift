@@ -10,7 +10,8 @@ extension SQLiteStore: ConversationStore {
             let now = Date()
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [conversationID])
+                    db, sql: "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?",
+                    arguments: [conversationID])
             else {
                 throw StoreError(.notFound, "no conversation \(conversationID); see the customer's timeline for ids")
             }

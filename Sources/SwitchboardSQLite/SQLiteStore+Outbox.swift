@@ -11,7 +11,8 @@ extension SQLiteStore: OutboxStore {
             let now = Date()
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [reply.conversationID])
+                    db, sql: "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?",
+                    arguments: [reply.conversationID])
             else {
                 throw StoreError(
                     .notFound, "no conversation \(reply.conversationID); see the customer's timeline for ids")

@@ -48,7 +48,9 @@ extension SQLiteStore: TimelineReader {
 
     public func conversation(id: String) async throws -> Conversation? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map {
+            try Row.fetchOne(
+                db, sql: "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?", arguments: [id]
+            ).map {
                 try Rows.conversation($0)
             }
         }
@@ -57,7 +59,9 @@ extension SQLiteStore: TimelineReader {
     public func conversations(customerID: String) async throws -> [Conversation] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM conversations WHERE customer_id = ? ORDER BY last_message_at DESC, id DESC",
+                db,
+                sql:
+                    "SELECT \(Rows.conversationColumns) FROM conversations WHERE customer_id = ? ORDER BY last_message_at DESC, id DESC",
                 arguments: [customerID]
             ).map { try Rows.conversation($0) }
         }
