@@ -12,4 +12,17 @@ bash scripts/check-plugins.sh
 echo "== swift format lint" >&2
 swift format lint --strict --recursive Package.swift Sources Plugins Tests Benchmarks
 echo "== swift test" >&2
-swift test
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+swift test 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" -eq 0 ] || exit "$status"
+# Swift Testing's summary, as the plain closing line that any CI reads.
+count="$(grep -oE 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)"
+if [ -z "$count" ] || [ "$count" -eq 0 ]; then
+    echo "error: swift test ran no test" >&2
+    exit 1
+fi
+echo "tests: $count passed, 0 failed"
