@@ -10,7 +10,8 @@ let upcoming: [SwiftSetting] = [
 /// Every in-tree channel adapter: the folder under `Plugins/`, its module name and what it needs.
 /// A new channel adds one line here and one in `SwitchboardAdapters/BuiltinAdapters.swift`.
 let plugins: [(folder: String, module: String, dependencies: [Target.Dependency])] = [
-    ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"])
+    ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"]),
+    ("Email", "EmailAdapter", ["SwitchboardAdapterKit", "EmailMIME"]),
 ]
 
 var targets: [Target] = [
@@ -48,6 +49,14 @@ var targets: [Target] = [
         name: "SwitchboardCurl",
         dependencies: ["CCurl", "CCurlShim", "SwitchboardAdapterKit"]
     ),
+    .target(name: "SwitchboardFileBlobs", dependencies: ["SwitchboardAdapterKit"]),
+    // The email plugin's MIME parser and builder: Foundation only, so the fuzz target builds fast.
+    .target(name: "EmailMIME", path: "Plugins/Email/MIME"),
+    .testTarget(
+        name: "EmailMIMETests", dependencies: ["EmailMIME"], path: "Plugins/Email/MIMETests", exclude: ["Corpus"]),
+    // `scripts/fuzz-mime.sh` builds this with `--sanitize=fuzzer -Xswiftc -DFUZZING`; a plain build
+    // gives a tool that replays files through the parser.
+    .executableTarget(name: "MIMEFuzz", dependencies: ["EmailMIME"], path: "Plugins/Email/Fuzz"),
     .target(
         name: "SwitchboardServer",
         dependencies: [
@@ -63,7 +72,7 @@ var targets: [Target] = [
         name: "SwitchboardApp",
         dependencies: [
             "SwitchboardCore", "SwitchboardSQLite", "SwitchboardConfig", "SwitchboardCurl",
-            "SwitchboardServer", "SwitchboardAdapters",
+            "SwitchboardServer", "SwitchboardAdapters", "SwitchboardFileBlobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     ),
@@ -85,6 +94,7 @@ var targets: [Target] = [
         ]
     ),
     .testTarget(name: "SwitchboardConfigTests", dependencies: ["SwitchboardConfig", "SwitchboardAdapters"]),
+    .testTarget(name: "SwitchboardCurlTests", dependencies: ["SwitchboardCurl"]),
     .testTarget(
         name: "EndToEndTests",
         dependencies: [

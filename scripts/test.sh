@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the build needs, checks formatting and that every
-# folder under Plugins/ is a declared target, then builds once and runs every test (unit, store,
-# and end-to-end tests that start the built binary and drive it over HTTP).
+# folder under Plugins/ is a declared target, starts the real mail servers, then builds once and
+# runs every test (unit, store, and end-to-end tests that start the built binary and drive it over
+# HTTP, IMAP and SMTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
-ensure_packages
+# The build's packages and the mail peers' in one apt-get run.
+ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl
 export SWIFT_DETERMINISTIC_HASHING=1
 
 bash scripts/check-plugins.sh
 echo "== swift format lint" >&2
 swift format lint --strict --recursive Package.swift Sources Plugins Tests Benchmarks
+# The real servers the end-to-end tests talk to (Dovecot, an SMTP peer), on 127.0.0.1 only; the
+# tests would start them too, but starting them here installs their packages before the build
+# and stops them (by pid) when the run ends, whatever happens.
+echo "== mail peers" >&2
+bash scripts/peers/mail.sh start
 echo "== swift test" >&2
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; bash scripts/peers/mail.sh stop' EXIT
 set +e
 swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

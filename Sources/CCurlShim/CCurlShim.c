@@ -27,3 +27,7 @@ CURLcode sb_curl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value
 CURLcode sb_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+CURLcode sb_curl_setopt_debug_callback(CURL *handle, CURLoption option, sb_curl_debug_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}

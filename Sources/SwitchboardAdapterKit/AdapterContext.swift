@@ -15,10 +15,18 @@ public struct AdapterContext: Sendable {
     public var http: any HTTPClient
     /// The hub's public base URL (as the outside world reaches it), for signing rules that cover the URL.
     public var publicBaseURL: String
+    /// IMAP and SMTP (the libcurl client in the hub).
+    public var mail: any MailTransport
+    /// Where attachment bytes go; messages keep the reference.
+    public var blobs: any BlobStore
+    /// A secret of the hub's own, stable across restarts, for ids the adapter must later recognise
+    /// (an email Message-ID that proves it is ours). Derive per-purpose keys from it.
+    public var hubSecret: String
 
     public init(
         channel: ChannelID, logger: Logger, inbound: any InboundSink, cursor: any CursorStore,
-        http: any HTTPClient, publicBaseURL: String
+        http: any HTTPClient, publicBaseURL: String, mail: any MailTransport = NoMailTransport(),
+        blobs: any BlobStore = InMemoryBlobStore(), hubSecret: String = ""
     ) {
         self.channel = channel
         self.logger = logger
@@ -26,6 +34,9 @@ public struct AdapterContext: Sendable {
         self.cursor = cursor
         self.http = http
         self.publicBaseURL = publicBaseURL
+        self.mail = mail
+        self.blobs = blobs
+        self.hubSecret = hubSecret
     }
 }
 

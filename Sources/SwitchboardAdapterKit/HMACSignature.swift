@@ -27,7 +27,13 @@ public enum HMACSignature {
         return difference == 0
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    /// SHA-256 of `bytes`, as lower-case hex (content addresses, dedup hashes).
+    public static func sha256Hex(_ bytes: some DataProtocol) -> String {
+        hex(SHA256.hash(data: bytes))
+    }
+
+    /// Lower-case hex of any bytes.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         for byte in bytes {

@@ -57,16 +57,23 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     /// Whether a retry may succeed (connection refused, timeout) or not (bad URL, TLS verification).
     public var isRetryable: Bool
     public var message: String
+    /// The server's last reply code where the protocol has one (an SMTP `550`, an HTTP status).
+    public var replyCode: Int?
+    /// The server refused our credentials: fix the settings, do not retry.
+    public var isLoginDenied: Bool
 
-    public init(isRetryable: Bool, _ message: String) {
+    public init(isRetryable: Bool, _ message: String, replyCode: Int? = nil, isLoginDenied: Bool = false) {
         self.isRetryable = isRetryable
         self.message = message
+        self.replyCode = replyCode
+        self.isLoginDenied = isLoginDenied
     }
 
     public var description: String { message }
 
     /// The matching send error, for adapters.
     public var asSendError: SendError {
-        SendError(isRetryable ? .transient : .permanent, message, cause: self)
+        if isLoginDenied { return SendError(.unauthorized, message, cause: self) }
+        return SendError(isRetryable ? .transient : .permanent, message, cause: self)
     }
 }

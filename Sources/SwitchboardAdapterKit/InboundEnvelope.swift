@@ -32,12 +32,19 @@ public struct InboundEnvelope: Sendable, Hashable {
     public var hints: IdentityHints
     /// The channel marked it as automatic (auto-reply, bounce, no-reply sender): never auto-answered.
     public var isAutomatic: Bool
+    /// An id the same message carries on every instance of this channel kind, prefixed with the
+    /// kind (`email:<Message-ID>#<body hash>`), where the channel has one: a message that reaches
+    /// two of our inboxes is then stored once. Nil for channels whose ids are per instance.
+    public var globalID: String?
+    /// Problems the adapter worked around while reading the message (a broken attachment, an
+    /// unknown charset). Kept with the message, for agents and audits.
+    public var parseWarnings: [String]
 
     public init(
         channel: ChannelID, externalID: String, from: Address, to: Address? = nil, threadKey: String,
         visibility: Visibility = .private, subject: String? = nil, text: String, html: String? = nil,
         attachments: [Attachment] = [], inReplyTo: String? = nil, sentAt: Date, raw: RawPayload? = nil,
-        hints: IdentityHints = .init(), isAutomatic: Bool = false
+        hints: IdentityHints = .init(), isAutomatic: Bool = false, globalID: String? = nil, parseWarnings: [String] = []
     ) {
         self.channel = channel
         self.externalID = externalID
@@ -54,6 +61,8 @@ public struct InboundEnvelope: Sendable, Hashable {
         self.raw = raw
         self.hints = hints
         self.isAutomatic = isAutomatic
+        self.globalID = globalID
+        self.parseWarnings = parseWarnings
     }
 }
 

@@ -24,11 +24,15 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     public var idempotencyKey: String
     /// Who wrote it (an agent's name), for channels that show it.
     public var author: String?
+    /// Sent by the hub on its own (an acknowledgement), not by an agent: channels that can say so
+    /// (email's `Auto-Submitted`) do, so the other side never answers it automatically.
+    public var isAutomatic: Bool
 
     public init(
         messageID: String, conversationID: String, channel: ChannelID, to: Address, threadKey: String,
         subject: String? = nil, text: String, html: String? = nil, attachments: [Attachment] = [],
-        inReplyTo: String? = nil, visibility: Visibility = .private, idempotencyKey: String, author: String? = nil
+        inReplyTo: String? = nil, visibility: Visibility = .private, idempotencyKey: String, author: String? = nil,
+        isAutomatic: Bool = false
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -43,6 +47,31 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
         self.visibility = visibility
         self.idempotencyKey = idempotencyKey
         self.author = author
+        self.isAutomatic = isAutomatic
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageID, conversationID, channel, to, threadKey, subject, text, html, attachments, inReplyTo
+        case visibility, idempotencyKey, author, isAutomatic
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        messageID = try container.decode(String.self, forKey: .messageID)
+        conversationID = try container.decode(String.self, forKey: .conversationID)
+        channel = try container.decode(ChannelID.self, forKey: .channel)
+        to = try container.decode(Address.self, forKey: .to)
+        threadKey = try container.decode(String.self, forKey: .threadKey)
+        subject = try container.decodeIfPresent(String.self, forKey: .subject)
+        text = try container.decode(String.self, forKey: .text)
+        html = try container.decodeIfPresent(String.self, forKey: .html)
+        attachments = try container.decodeIfPresent([Attachment].self, forKey: .attachments) ?? []
+        inReplyTo = try container.decodeIfPresent(String.self, forKey: .inReplyTo)
+        visibility = try container.decode(Visibility.self, forKey: .visibility)
+        idempotencyKey = try container.decode(String.self, forKey: .idempotencyKey)
+        author = try container.decodeIfPresent(String.self, forKey: .author)
+        // Outbox rows written before the field existed.
+        isAutomatic = try container.decodeIfPresent(Bool.self, forKey: .isAutomatic) ?? false
     }
 }
 

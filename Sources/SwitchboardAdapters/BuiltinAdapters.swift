@@ -1,3 +1,4 @@
+import EmailAdapter
 import SwitchboardAdapterKit
 import SwitchboardCore
 import WebhookAdapter
@@ -6,7 +7,8 @@ import WebhookAdapter
 /// `Package.swift`'s `plugins` list); nothing else in the hub changes.
 public enum BuiltinAdapters {
     public static let types: [any ChannelAdapter.Type] = [
-        WebhookAdapter.self
+        WebhookAdapter.self,
+        EmailAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.

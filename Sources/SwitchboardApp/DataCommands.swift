@@ -26,6 +26,30 @@ struct DataOptions: ParsableArguments {
 }
 
 /// Runs a store call and turns its errors into one readable line and a non-zero exit.
+/// A customer id as given, or the id of the customer who owns the address given
+/// (`email:ana@example.com`); exits with a clear message when there is none.
+func customerID(_ text: String, in store: SQLiteStore) async throws -> String {
+    if text.hasPrefix("cus_") {
+        guard try await store.profile(id: text) != nil else {
+            printError("error: no customer \(text); list customers with `switchboard customers list`")
+            throw ExitCode(1)
+        }
+        return text
+    }
+    let address: Address
+    do {
+        address = try Address(parsing: text)
+    } catch {
+        printError("error: '\(text)' is neither a customer id (cus_…) nor an address: \(error.message)")
+        throw ExitCode(2)
+    }
+    guard let customer = try await store.customer(for: address) else {
+        printError("error: no customer has the address \(address)")
+        throw ExitCode(1)
+    }
+    return customer.id
+}
+
 func storeCall<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
@@ -92,12 +116,14 @@ struct CustomersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A customer's timeline across every channel, newest first.")
         @OptionGroup var options: DataOptions
-        @Argument(help: "The customer id (cus_…).") var id: String
+        @Argument(help: "The customer id (cus_…) or one of the customer's addresses (email:ana@example.com).")
+        var id: String
         @Option(help: "How many entries (1–500).") var limit = 50
         @Option(help: "Continue from a previous page's next cursor.") var cursor: String?
 
         func run() async throws {
             let store = try options.openStore()
+            let id = try await customerID(id, in: store)
             let page = try await storeCall { try await store.timeline(customerID: id, limit: limit, cursor: cursor) }
             try options.output(page) {
                 var lines = page.items.map(Format.entry)

@@ -5,6 +5,7 @@ import SwitchboardAdapterKit
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardCurl
+import SwitchboardFileBlobs
 import SwitchboardSQLite
 import SwitchboardServer
 import UnixSignals
@@ -29,8 +30,17 @@ public struct Hub {
         store = try Self.openStore(config)
         let events = EventBus()
         let health = HealthBoard()
-        let router = Router(store: store, policy: config.ingestPolicy, events: events, logger: logger)
+        let acknowledgements = Dictionary(
+            config.channels.compactMap { channel in channel.acknowledge.map { (channel.id, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        // The dispatcher looks at the outbox twice a second, so a queued acknowledgement needs no wake-up.
+        let acknowledger = Acknowledger(texts: acknowledgements, outbox: store, queued: {})
+        let router = Router(
+            store: store, policy: config.ingestPolicy, events: events, logger: logger, acknowledger: acknowledger)
         let http = CurlHTTPClient()
+        let mail = CurlMailClient()
+        let blobs = try FileBlobStore(root: Self.blobDirectory(config))
+        let hubSecret = try store.hubSecret()
 
         var adapters: [(channel: ChannelID, adapter: any ChannelAdapter)] = []
         for channel in config.channels where channel.enabled {
@@ -39,7 +49,7 @@ public struct Hub {
             channelLogger[metadataKey: "channel.type"] = "\(channel.type)"
             let context = AdapterContext(
                 channel: channel.id, logger: channelLogger, inbound: router, cursor: store.cursorStore(for: channel.id),
-                http: http, publicBaseURL: config.server.publicURL)
+                http: http, publicBaseURL: config.server.publicURL, mail: mail, blobs: blobs, hubSecret: hubSecret)
             let adapter = try registry.make(
                 kind: channel.type, settings: loader.settingsDecoder(for: channel), context: context)
             health.register(channel.id, kind: channel.type)
@@ -66,6 +76,14 @@ public struct Hub {
     public static func openStore(_ config: HubConfig) throws -> SQLiteStore {
         switch config.storage {
         case .sqlite(let path): try SQLiteStore(path: path)
+        }
+    }
+
+    /// Attachment bytes live beside the database, in `blobs/`.
+    static func blobDirectory(_ config: HubConfig) -> URL {
+        switch config.storage {
+        case .sqlite(let path):
+            URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("blobs")
         }
     }
 

@@ -122,10 +122,13 @@ public struct ChannelConfig: Decodable, Sendable {
     public var enabled: Bool
     /// Decoded later by the adapter's own `Configuration`.
     public var settings: ConfigSubtree?
+    /// Sent, marked automatic, to whoever opens a new conversation on this channel (never in
+    /// answer to automatic mail such as an out-of-office reply).
+    public var acknowledge: String?
     /// The line of `type:`, for diagnostics.
     var typeLine = 0
 
-    enum CodingKeys: String, CodingKey { case id, type, enabled, settings }
+    enum CodingKeys: String, CodingKey { case id, type, enabled, settings, acknowledge }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -142,6 +145,12 @@ public struct ChannelConfig: Decodable, Sendable {
         type = ChannelKind(rawValue: try container.decode(String.self, forKey: .type))
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
         settings = try container.decodeIfPresent(ConfigSubtree.self, forKey: .settings)
+        acknowledge = try container.decodeIfPresent(String.self, forKey: .acknowledge)
+        if let text = acknowledge, text.allSatisfy(\.isWhitespace) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .acknowledge, in: container,
+                debugDescription: "acknowledge is the text sent to new conversations; leave it out to send none")
+        }
     }
 }
 
@@ -161,16 +170,5 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
         self.duration = duration
     }
 
-    static func parse(_ text: String) -> Duration? {
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, millis) in units where text.hasSuffix(suffix) {
-            let number = text.dropLast(suffix.count)
-            if suffix == "s", number.hasSuffix("m") { continue }
-            guard let value = Int64(number), value >= 0 else { return nil }
-            let (total, overflow) = value.multipliedReportingOverflow(by: millis)
-            guard !overflow, total <= 100 * 365 * 86_400_000 else { return nil }
-            return .milliseconds(total)
-        }
-        return nil
-    }
+    static func parse(_ text: String) -> Duration? { DurationSetting.parse(text) }
 }

@@ -10,9 +10,6 @@ import SwitchboardAdapterKit
 /// thread pool; the caller awaits a continuation. TLS verification is on (libcurl's default) and
 /// cannot be turned off from here. Errors say whether a retry can help.
 public struct CurlHTTPClient: HTTPClient {
-    private static let queue = DispatchQueue(label: "switchboard.curl", attributes: .concurrent)
-    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
-
     /// Sent as `User-Agent` on every request.
     public var userAgent: String
 
@@ -21,13 +18,11 @@ public struct CurlHTTPClient: HTTPClient {
     }
 
     public func execute(_ request: HTTPClientRequest) async throws(TransportError) -> HTTPClientResponse {
-        guard Self.globalInit else { throw TransportError(isRetryable: false, "libcurl failed to initialise") }
-        let agent = userAgent
-        let result: Result<HTTPClientResponse, TransportError> = await withCheckedContinuation { continuation in
-            Self.queue.async {
-                continuation.resume(returning: CurlTransfer.perform(request, userAgent: agent))
-            }
+        guard CurlSupport.isInitialized else {
+            throw TransportError(isRetryable: false, "libcurl failed to initialise")
         }
+        let agent = userAgent
+        let result = await CurlSupport.run { CurlTransfer.perform(request, userAgent: agent) }
         return try result.get()
     }
 }
@@ -61,11 +56,7 @@ enum CurlTransfer {
         }
         headerList = curl_slist_append(headerList, "Expect:")
 
-        let timeoutMillis = max(
-            1,
-            Int(
-                request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds
-                    / 1_000_000_000_000_000))
+        let timeoutMillis = CurlSupport.milliseconds(request.timeout)
         var code = sb_curl_setopt_string(handle, CURLOPT_URL, request.url)
         code = code == CURLE_OK ? sb_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) : code
         code = code == CURLE_OK ? sb_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMillis) : code
@@ -102,20 +93,23 @@ enum CurlTransfer {
         guard code == CURLE_OK else {
             return .failure(
                 TransportError(
-                    isRetryable: false, "could not set up the request to \(redacted(request.url)): \(describe(code))"))
+                    isRetryable: false,
+                    "could not set up the request to \(CurlSupport.redacted(request.url)): \(CurlSupport.describe(code))"
+                ))
         }
         let performed = curl_easy_perform(handle)
         if sink.overflowed {
             return .failure(
                 TransportError(
-                    isRetryable: false, "the response from \(redacted(request.url)) exceeded \(maxResponseBytes) bytes")
+                    isRetryable: false,
+                    "the response from \(CurlSupport.redacted(request.url)) exceeded \(maxResponseBytes) bytes")
             )
         }
         guard performed == CURLE_OK else {
             return .failure(
                 TransportError(
                     isRetryable: isRetryable(performed),
-                    "request to \(redacted(request.url)) failed: \(describe(performed))"))
+                    "request to \(CurlSupport.redacted(request.url)) failed: \(CurlSupport.describe(performed))"))
         }
         var status = 0
         _ = sb_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -161,20 +155,5 @@ enum CurlTransfer {
         default:
             false
         }
-    }
-
-    static func describe(_ code: CURLcode) -> String {
-        guard let text = curl_easy_strerror(code) else { return "libcurl error \(code.rawValue)" }
-        return "\(String(cString: text)) (libcurl \(code.rawValue))"
-    }
-
-    /// The URL without user info or query, so credentials and tokens never reach a log line.
-    static func redacted(_ url: String) -> String {
-        var text = Substring(url)
-        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<query] }
-        if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@") {
-            text = text[..<scheme.upperBound] + text[text.index(after: at)...]
-        }
-        return String(text)
     }
 }

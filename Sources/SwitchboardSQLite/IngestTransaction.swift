@@ -54,6 +54,12 @@ enum IngestTransaction {
         {
             return .duplicate(messageID: existing)
         }
+        if let globalID = envelope.globalID,
+            let existing = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM messages WHERE global_id = ?"), arguments: [globalID])
+        {
+            return .duplicate(messageID: existing)
+        }
 
         var (customerID, newCustomer) = try resolveCustomer(prepared, now: now, db: db)
         let merge = try applyVerifiedHints(prepared, customerID: customerID, policy: policy, now: now, db: db)
@@ -107,21 +113,22 @@ enum IngestTransaction {
             sql: """
                 INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author, subject,
                     text, html, attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, raw,
-                    raw_content_type)
-                VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    raw_content_type, global_id, parse_warnings)
+                VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             messageID, conversation.id, conversation.customerID, prepared.channel,
             envelope.visibility.rawValue, prepared.from, envelope.subject, envelope.text, envelope.html,
             prepared.attachmentsJSON, envelope.externalID, envelope.inReplyTo, sentAt, now.millis, envelope.isAutomatic,
-            prepared.raw, envelope.raw?.contentType,
+            prepared.raw, envelope.raw?.contentType, envelope.globalID, prepared.parseWarningsJSON,
         ])
         let message = Message(
             id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
             channel: envelope.channel, direction: .inbound, visibility: envelope.visibility,
             author: envelope.from.description, subject: envelope.subject, text: envelope.text, html: envelope.html,
             attachments: envelope.attachments, externalID: envelope.externalID, inReplyTo: envelope.inReplyTo,
-            sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil)
+            sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil,
+            parseWarnings: envelope.parseWarnings)
         return .stored(
             StoredMessage(
                 message: message, conversation: conversation, newCustomer: newCustomer,

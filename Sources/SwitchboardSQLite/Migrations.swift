@@ -7,8 +7,19 @@ enum Migrations {
         migrator.registerMigration("v1-initial") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-global-ids-and-warnings") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// Messages that reach several instances of one channel kind (one mail to two inboxes) are
+    /// stored once; parse warnings are kept with the message.
+    static let v2 = """
+        ALTER TABLE messages ADD COLUMN global_id TEXT;
+        ALTER TABLE messages ADD COLUMN parse_warnings TEXT;
+        CREATE UNIQUE INDEX messages_global_id ON messages(global_id) WHERE global_id IS NOT NULL;
+        """
 
     static let v1 = """
         CREATE TABLE customers (

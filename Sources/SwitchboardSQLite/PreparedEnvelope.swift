@@ -18,6 +18,8 @@ struct PreparedEnvelope: Sendable {
     /// Attributes of a new customer, as JSON.
     let attributesJSON: String
     let raw: Data?
+    /// Nil when there are none (the common case costs nothing).
+    let parseWarningsJSON: String?
     let equivalents: [Address]
 
     init(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date) throws {
@@ -39,6 +41,7 @@ struct PreparedEnvelope: Sendable {
         if let locale = envelope.hints.locale { attributes["locale"] = locale }
         attributesJSON = try Rows.json(attributes)
         raw = envelope.raw.map { Data($0.bytes) }
+        parseWarningsJSON = envelope.parseWarnings.isEmpty ? nil : try Rows.json(envelope.parseWarnings)
         equivalents = IdentityResolver.equivalents(of: envelope.from, policy: policy.identity)
     }
 }

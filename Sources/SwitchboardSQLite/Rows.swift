@@ -67,7 +67,7 @@ enum Rows {
 
     static let messageColumns = """
         id, conversation_id, customer_id, channel, direction, visibility, author, subject, text, html,
-        attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, delivery_status
+        attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, delivery_status, parse_warnings
         """
 
     static func message(_ row: Row, history: [StatusEntry] = []) -> Message {
@@ -80,7 +80,8 @@ enum Rows {
             attachments: decodeJSON([Attachment].self, row["attachments"], default: []),
             externalID: row["external_id"], inReplyTo: row["in_reply_to"], sentAt: Date(millis: row["sent_at"]),
             receivedAt: Date(millis: row["received_at"]), isAutomatic: row["is_automatic"],
-            deliveryStatus: row["delivery_status"], statusHistory: history)
+            deliveryStatus: row["delivery_status"], statusHistory: history,
+            parseWarnings: decodeJSON([String].self, row["parse_warnings"], default: []))
     }
 
     static func merge(_ row: Row) -> MergeRecord {

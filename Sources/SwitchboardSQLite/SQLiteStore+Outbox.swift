@@ -31,16 +31,18 @@ extension SQLiteStore: OutboxStore {
             let outbound = OutboundMessage(
                 messageID: messageID, conversationID: conversation.id, channel: conversation.channel,
                 to: conversation.customerAddress, threadKey: conversation.threadKey, subject: subject, text: text,
-                inReplyTo: lastInbound, visibility: .private, idempotencyKey: "sb-\(messageID)", author: reply.author)
+                inReplyTo: lastInbound, visibility: .private, idempotencyKey: "sb-\(messageID)", author: reply.author,
+                isAutomatic: reply.isAutomatic)
             try db.execute(
                 sql: """
                     INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author,
-                        subject, text, in_reply_to, sent_at, received_at, delivery_status)
-                    VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, 'queued')
+                        subject, text, in_reply_to, sent_at, received_at, is_automatic, delivery_status)
+                    VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, 'queued')
                     """,
                 arguments: [
                     messageID, conversation.id, conversation.customerID, conversation.channel.rawValue,
                     outbound.visibility.rawValue, reply.author, subject, text, lastInbound, now.millis, now.millis,
+                    reply.isAutomatic,
                 ])
             try db.execute(
                 sql: "INSERT INTO message_status (message_id, status, at) VALUES (?, 'queued', ?)",
@@ -59,12 +61,14 @@ extension SQLiteStore: OutboxStore {
                     UPDATE conversations SET first_response_at = COALESCE(first_response_at, ?),
                         last_message_at = MAX(last_message_at, ?) WHERE id = ?
                     """,
-                arguments: [now.millis, now.millis, conversation.id])
+                // An automatic acknowledgement is not a response by a person.
+                arguments: [reply.isAutomatic ? nil : now.millis, now.millis, conversation.id])
             return Message(
                 id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
                 channel: conversation.channel, direction: .outbound, visibility: outbound.visibility,
                 author: reply.author, subject: subject, text: text, html: nil, attachments: [], externalID: nil,
-                inReplyTo: lastInbound, sentAt: now, receivedAt: now, isAutomatic: false, deliveryStatus: "queued",
+                inReplyTo: lastInbound, sentAt: now, receivedAt: now, isAutomatic: reply.isAutomatic,
+                deliveryStatus: "queued",
                 statusHistory: [StatusEntry(status: "queued", at: now)])
         }
     }

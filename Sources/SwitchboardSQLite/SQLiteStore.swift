@@ -37,6 +37,22 @@ public final class SQLiteStore: CursorStoreProvider {
         SQLiteCursorStore(pool: pool, channel: channel)
     }
 
+    /// A random secret made the first time it is asked for and kept in the database, so it
+    /// survives restarts: adapters derive keys from it for ids they must recognise later.
+    public func hubSecret() throws -> String {
+        try pool.write { db in
+            let select = "SELECT value FROM cursors WHERE channel = 'hub:internal' AND key = 'secret'"
+            if let existing = try String.fetchOne(db, sql: select) { return existing }
+            var generator = SystemRandomNumberGenerator()
+            let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+                .joined()
+            try db.execute(
+                sql: "INSERT INTO cursors (channel, key, value, updated_at) VALUES ('hub:internal', 'secret', ?, ?)",
+                arguments: [secret, Date().millis])
+            return secret
+        }
+    }
+
     /// Row counts per table, for `migrate-store`, benchmarks and tests.
     public func counts() async throws -> [String: Int] {
         try await pool.read { db in

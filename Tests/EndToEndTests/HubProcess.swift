@@ -27,9 +27,14 @@ final class HubProcess: Sendable {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/switchboard").path
     }
 
-    /// Writes a config with one webhook channel `shop` (replies to `outboundURL`) and starts the hub.
-    static func start(outboundURL: String? = nil, extraYAML: String = "") async throws -> HubProcess {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-e2e-\(UUID().uuidString)")
+    /// Writes a config with one webhook channel `shop` (replies to `outboundURL`) plus `channelsYAML`
+    /// (more `channels:` entries, indented by two spaces) and starts the hub. With `directory`, the
+    /// hub reuses that directory's database (a restart).
+    static func start(
+        outboundURL: String? = nil, extraYAML: String = "", channelsYAML: String = "", directory reused: URL? = nil
+    ) async throws -> HubProcess {
+        let directory =
+            reused ?? FileManager.default.temporaryDirectory.appendingPathComponent("sb-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = """
             server:
@@ -49,6 +54,7 @@ final class HubProcess: Sendable {
                 settings:
                   secret: ${E2E_SECRET}
             \(outboundURL.map { "      outbound_url: \($0)" } ?? "")
+            \(channelsYAML)
             """
         let configPath = directory.appendingPathComponent("switchboard.yaml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -88,11 +94,12 @@ final class HubProcess: Sendable {
         self.output = output
     }
 
-    func stop() async {
+    /// Stops the hub; unless `keepingData`, removes its directory and database.
+    func stop(keepingData: Bool = false) async {
         if process.isRunning { process.terminate() }
         for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: directory)
+        if !keepingData { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// Everything the hub printed so far.

@@ -14,4 +14,8 @@ CURLcode sb_curl_setopt_callback(CURL *handle, CURLoption option, sb_curl_data_c
 CURLcode sb_curl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode sb_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+/// CURLOPT_DEBUGFUNCTION's callback: the mail client reads the server's reply lines from it.
+typedef int (*sb_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata);
+CURLcode sb_curl_setopt_debug_callback(CURL *handle, CURLoption option, sb_curl_debug_callback callback);
+
 #endif

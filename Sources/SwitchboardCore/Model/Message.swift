@@ -29,12 +29,14 @@ public struct Message: Sendable, Hashable, Codable {
     /// The latest delivery status (outbound), `nil` for inbound messages.
     public var deliveryStatus: String?
     public var statusHistory: [StatusEntry]
+    /// What the channel adapter had to work around while reading it (inbound only).
+    public var parseWarnings: [String]
 
     public init(
         id: String, conversationID: String, customerID: String, channel: ChannelID, direction: Direction,
         visibility: Visibility, author: String, subject: String?, text: String, html: String?,
         attachments: [Attachment], externalID: String?, inReplyTo: String?, sentAt: Date, receivedAt: Date,
-        isAutomatic: Bool, deliveryStatus: String?, statusHistory: [StatusEntry] = []
+        isAutomatic: Bool, deliveryStatus: String?, statusHistory: [StatusEntry] = [], parseWarnings: [String] = []
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -54,6 +56,7 @@ public struct Message: Sendable, Hashable, Codable {
         self.isAutomatic = isAutomatic
         self.deliveryStatus = deliveryStatus
         self.statusHistory = statusHistory
+        self.parseWarnings = parseWarnings
     }
 }
 

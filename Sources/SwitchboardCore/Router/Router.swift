@@ -15,18 +15,29 @@ public struct Router: InboundSink {
     public let store: any InboxStore
     public let policy: IngestPolicy
     public let events: EventBus
+    /// Answers new conversations where the channel has an `acknowledge:` text.
+    public let acknowledger: Acknowledger?
     let logger: Logger
 
-    public init(store: any InboxStore, policy: IngestPolicy, events: EventBus, logger: Logger) {
+    public init(
+        store: any InboxStore, policy: IngestPolicy, events: EventBus, logger: Logger,
+        acknowledger: Acknowledger? = nil
+    ) {
         self.store = store
         self.policy = policy
         self.events = events
         self.logger = logger
+        self.acknowledger = acknowledger
     }
 
     public func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] {
         guard !batch.isEmpty else { return [] }
         let outcomes = try await store.ingest(batch, policy: policy)
+        if let acknowledger {
+            for case .stored(let stored) in outcomes where acknowledger.shouldAcknowledge(stored) {
+                await acknowledger.acknowledge(stored, logger: logger)
+            }
+        }
         return outcomes.map { outcome in
             switch outcome {
             case .stored(let stored):

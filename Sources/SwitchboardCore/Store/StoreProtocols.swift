@@ -62,12 +62,16 @@ public struct ReplyRequest: Sendable, Hashable {
     /// The agent's name, shown in the timeline.
     public var author: String
     public var subject: String?
+    /// Sent by the hub on its own (an acknowledgement), not typed by an agent.
+    public var isAutomatic: Bool
 
-    public init(conversationID: String, text: String, author: String, subject: String? = nil) {
+    public init(conversationID: String, text: String, author: String, subject: String? = nil, isAutomatic: Bool = false)
+    {
         self.conversationID = conversationID
         self.text = text
         self.author = author
         self.subject = subject
+        self.isAutomatic = isAutomatic
     }
 }
 

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import SwitchboardAdapterKit
+
+/// Reads new mail from one IMAP folder and hands it to the hub, one mail at a time, advancing its
+/// position only after the hub says the mail is durable.
+///
+/// The position is the folder's UIDVALIDITY and the last UID handed over, kept in the store
+/// (``AdapterContext/cursor``): a restart imports nothing twice and mail that arrived while the
+/// hub was down is read when it is back. If UIDVALIDITY changes (the server renumbered the folder),
+/// the folder is read again from the start; mail already stored is recognised by its Message-ID
+/// and body hash and not stored twice.
+struct IMAPPoller: Sendable {
+    let mailbox: IMAPMailbox
+    let transport: any MailTransport
+    let cursor: any CursorStore
+    let mapper: InboundMail
+    let sink: any InboundSink
+    let logger: Logger
+
+    /// What one poll did.
+    struct Report: Sendable, Hashable {
+        var fetched = 0
+        var stored = 0
+        var duplicates = 0
+        var rejected = 0
+    }
+
+    var validityKey: String { "imap:\(mailbox.folder):uidvalidity" }
+    var lastUIDKey: String { "imap:\(mailbox.folder):last-uid" }
+
+    func pollOnce() async throws -> Report {
+        var report = Report()
+        let status = try await transport.status(of: mailbox)
+        let knownValidity = try await cursor.value(for: validityKey).flatMap(UInt32.init)
+        var lastUID = try await cursor.value(for: lastUIDKey).flatMap(UInt32.init) ?? 0
+        if knownValidity != status.uidValidity {
+            if let knownValidity {
+                logger.warning(
+                    "the folder's UIDVALIDITY changed; reading it again (mail already stored is not stored twice)",
+                    metadata: [
+                        "folder": "\(mailbox.folder)", "was": "\(knownValidity)", "now": "\(status.uidValidity)",
+                    ])
+            }
+            lastUID = 0
+            try await cursor.setValue("0", for: lastUIDKey)
+            try await cursor.setValue(String(status.uidValidity), for: validityKey)
+        }
+        guard status.uidNext == 0 || status.uidNext > lastUID + 1 else { return report }
+        let uids = try await transport.searchUIDs(in: mailbox, from: lastUID + 1).filter { $0 > lastUID }.sorted()
+        for uid in uids {
+            let envelope: InboundEnvelope
+            var mapped: InboundMail.Mapped?
+            do {
+                let bytes = try await transport.fetch(from: mailbox, uid: uid, uidValidity: status.uidValidity)
+                report.fetched += 1
+                let result = try await mapper.map(bytes)
+                mapped = result
+                envelope = result.envelope
+            } catch let error as TransportError where !error.isRetryable && !error.isLoginDenied {
+                // The folder was renumbered after STATUS: the next poll reads it again.
+                if try await transport.status(of: mailbox).uidValidity != status.uidValidity { throw error }
+                // A mail the server will never give us (too large, gone): record that it came, so an
+                // agent sees it, rather than stopping the folder here for ever.
+                envelope = try placeholder(uid: uid, validity: status.uidValidity, error: error)
+            }
+            let outcome = try await sink.deliver([envelope]).first
+            switch outcome {
+            case .stored?: report.stored += 1
+            case .duplicate?: report.duplicates += 1
+            case .rejected(let reason)?:
+                report.rejected += 1
+                logger.error(
+                    "the hub refused a mail; skipping it", metadata: ["uid": "\(uid)", "reason": "\(reason)"])
+            case nil: break
+            }
+            var refused = false
+            if case .rejected? = outcome { refused = true }
+            if let mapped, !refused {
+                try await mapper.threads.remember(
+                    messageID: mapped.messageID, threadKey: mapped.envelope.threadKey, references: mapped.references,
+                    subject: mapped.envelope.subject, sender: mapped.envelope.from)
+            }
+            try await cursor.setValue(String(uid), for: lastUIDKey)
+        }
+        return report
+    }
+
+    private func placeholder(uid: UInt32, validity: UInt32, error: TransportError) throws -> InboundEnvelope {
+        let id = "imap-uid:\(mailbox.folder):\(validity):\(uid)"
+        return InboundEnvelope(
+            channel: mapper.channel, externalID: id, from: try InboundMail.unknownSender(), threadKey: id,
+            text:
+                "(A mail arrived in \(mailbox.folder) with UID \(uid), but it could not be fetched: \(error.message))",
+            sentAt: Date(), parseWarnings: ["could not fetch UID \(uid): \(error.message)"])
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import SwitchboardAdapterKit
+import Synchronization
+import Testing
+
+@testable import EmailAdapter
+
+struct PollingTests {
+    @Test func eachMailIsImportedOnceAcrossPolls() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        mail.append(letter(from: "bob@example.org", subject: "Refund", messageID: "b@example.org"))
+        let first = try await adapter.pollOnce()
+        #expect(first.stored == 2)
+        let second = try await adapter.pollOnce()
+        #expect(second.fetched == 0)
+        mail.append(letter(from: "carol@example.org", subject: "Hi", messageID: "c@example.org"))
+        let third = try await adapter.pollOnce()
+        #expect(third.fetched == 1 && third.stored == 1)
+        #expect(hub.stored.map(\.from.value) == ["ana@example.org", "bob@example.org", "carol@example.org"])
+    }
+
+    @Test func aRestartedAdapterContinuesWhereTheLastStopped() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let cursor = FakeCursor()
+        mail.append(letter(messageID: "a@example.org"))
+        _ = try await makeAdapter(mail: mail, hub: hub, cursor: cursor).pollOnce()
+        // Mail that arrives while the hub is down.
+        mail.append(letter(from: "bob@example.org", messageID: "b@example.org"))
+        let report = try await makeAdapter(mail: mail, hub: hub, cursor: cursor).pollOnce()
+        #expect(report.fetched == 1 && report.stored == 1)
+        #expect(hub.stored.count == 2)
+    }
+
+    @Test func aFailedDeliveryDoesNotAdvanceThePosition() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        hub.state.withLock { $0.failNextDeliver = true }
+        await #expect(throws: (any Error).self) { try await adapter.pollOnce() }
+        #expect(hub.stored.isEmpty)
+        let report = try await adapter.pollOnce()
+        #expect(report.stored == 1)
+    }
+
+    @Test func aRenumberedFolderIsReadAgainWithoutDuplicates() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        mail.append(letter(from: "bob@example.org", messageID: "b@example.org"))
+        _ = try await adapter.pollOnce()
+        mail.renumber()
+        mail.append(letter(from: "carol@example.org", messageID: "c@example.org"))
+        let report = try await adapter.pollOnce()
+        #expect(report.fetched == 3 && report.duplicates == 2 && report.stored == 1)
+        #expect(hub.stored.count == 3)
+    }
+
+    @Test func aMailTheServerWillNotGiveIsRecordedNotSkippedSilently() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        mail.append(letter(from: "bob@example.org", messageID: "b@example.org"))
+        mail.state.withLock { $0.failFetch[1] = TransportError(isRetryable: false, "the message is over 64 MB") }
+        let report = try await adapter.pollOnce()
+        #expect(report.stored == 2)
+        let placeholder = try #require(hub.stored.first)
+        #expect(placeholder.text.contains("could not be fetched") && placeholder.text.contains("64 MB"))
+        #expect(!placeholder.parseWarnings.isEmpty)
+        #expect(hub.stored[1].from.value == "bob@example.org")
+    }
+
+    @Test func aTransientFetchFailureStopsThePollAndRetriesLater() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        mail.state.withLock { $0.failFetch[1] = TransportError(isRetryable: true, "connection reset") }
+        await #expect(throws: TransportError.self) { try await adapter.pollOnce() }
+        mail.state.withLock { $0.failFetch = [:] }
+        #expect(try await adapter.pollOnce().stored == 1)
+    }
+}
+
+struct DedupTests {
+    @Test func theSameMessageIDWithAnotherBodyIsAnotherMessage() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        mail.append(letter(messageID: "same@example.org", body: "first text"))
+        mail.append(letter(messageID: "same@example.org", body: "second text"))
+        mail.append(letter(messageID: "same@example.org", body: "first text"))
+        let report = try await makeAdapter(mail: mail, hub: hub).pollOnce()
+        #expect(report.stored == 2 && report.duplicates == 1)
+    }
+
+    @Test func aMailWithoutMessageIDGetsADeterministicId() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        mail.append(letter(messageID: nil, body: "no id here"))
+        mail.append(letter(messageID: nil, body: "no id here"))
+        mail.append(letter(messageID: nil, body: "another text"))
+        let report = try await makeAdapter(mail: mail, hub: hub).pollOnce()
+        #expect(report.stored == 2 && report.duplicates == 1)
+        #expect(hub.stored[0].parseWarnings.contains { $0.contains("no Message-ID") })
+    }
+
+    @Test func traceHeadersDoNotChangeTheIdentityOfAMail() {
+        let original = letter(messageID: "x@example.org")
+        let delivered = "Return-Path: <ana@example.org>\r\nDelivered-To: sales@example.test\r\n" + original
+        #expect(InboundMail.bodyHash(Array(original.utf8)) == InboundMail.bodyHash(Array(delivered.utf8)))
+        let lf = original.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(InboundMail.bodyHash(Array(original.utf8)) == InboundMail.bodyHash(Array(lf.utf8)))
+    }
+
+    @Test func oneMailToTwoInboxesHasOneGlobalID() async throws {
+        let first = FakeMail()
+        let second = FakeMail()
+        let hub = FakeHub()
+        first.append(letter(messageID: "both@example.org"))
+        second.append("Delivered-To: sales@example.test\r\n" + letter(messageID: "both@example.org"))
+        _ = try await makeAdapter(mail: first, hub: hub, channel: "support").pollOnce()
+        let report = try await makeAdapter(mail: second, hub: hub, channel: "sales").pollOnce()
+        #expect(report.duplicates == 1)
+        #expect(hub.stored.count == 1)
+    }
+}

@@ -1,0 +1,41 @@
+import Logging
+import SwitchboardAdapterKit
+
+/// Answers the first message of a new conversation with the channel's `acknowledge:` text (“we
+/// got your message”), queued through the outbox like any reply and marked automatic.
+///
+/// Never answers a message that is itself automatic (an out-of-office reply, a bounce, list
+/// mail): that is how two auto-responders are kept from answering each other for ever.
+public struct Acknowledger: Sendable {
+    /// The acknowledgement text per channel instance; channels without one are not acknowledged.
+    public let texts: [ChannelID: String]
+    let outbox: any OutboxStore
+    let queued: @Sendable () -> Void
+
+    /// - Parameter queued: called after an acknowledgement is queued (wakes the dispatcher).
+    public init(texts: [ChannelID: String], outbox: any OutboxStore, queued: @escaping @Sendable () -> Void) {
+        self.texts = texts
+        self.outbox = outbox
+        self.queued = queued
+    }
+
+    /// Whether `message`, just stored, gets an acknowledgement.
+    public func shouldAcknowledge(_ stored: StoredMessage) -> Bool {
+        stored.newConversation && !stored.message.isAutomatic && texts[stored.message.channel] != nil
+    }
+
+    /// Queues the acknowledgement; a failure is logged, never passed on (the message is stored).
+    func acknowledge(_ stored: StoredMessage, logger: Logger) async {
+        guard shouldAcknowledge(stored), let text = texts[stored.message.channel] else { return }
+        do {
+            _ = try await outbox.enqueueReply(
+                ReplyRequest(
+                    conversationID: stored.conversation.id, text: text, author: "auto-acknowledge", isAutomatic: true))
+            queued()
+        } catch {
+            logger.error(
+                "could not queue the acknowledgement",
+                metadata: ["conversation": "\(stored.conversation.id)", "error": "\(error)"])
+        }
+    }
+}
