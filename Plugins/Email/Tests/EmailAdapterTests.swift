@@ -130,3 +130,47 @@ struct DedupTests {
         #expect(hub.stored.count == 1)
     }
 }
+
+struct MalformedMailTests {
+    @Test func brokenMailIsStoredWithWarningsAndTheNextMailToo() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let blobs = InMemoryBlobStore()
+        let big = [UInt8](repeating: 0x5A, count: 25 * 1024 * 1024)
+        let truncated = """
+            From: Ana <ana@example.org>\r
+            Subject: Broken\r
+            Message-ID: <broken@example.org>\r
+            Content-Type: multipart/mixed; boundary="zz"\r
+            \r
+            --zz\r
+            Content-Type: text/plain; charset=x-unknown-charset\r
+            \r
+            Text survives.\r
+            --zz\r
+            Content-Type: application/octet-stream; name="data.bin"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            \(Data(big).base64EncodedString(options: .lineLength76Characters))\r
+            --zz\r
+            Content-Type: image/png; name="broken.png"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            iVBORw0KGgo***not base64***\r
+
+            """
+        mail.append(truncated)
+        mail.append(letter(from: "bob@example.org", messageID: "fine@example.org", body: "All fine."))
+        let adapter = try makeAdapter(mail: mail, hub: hub, blobs: blobs)
+        let report = try await adapter.pollOnce()
+        #expect(report.stored == 2)
+        let broken = try #require(hub.stored.first)
+        #expect(broken.text.contains("Text survives."))
+        #expect(!broken.parseWarnings.isEmpty)
+        let attachment = try #require(broken.attachments.first { $0.filename == "data.bin" })
+        #expect(attachment.size == big.count)
+        #expect(try await blobs.get(try #require(attachment.url)) == big)
+        #expect(broken.raw?.bytes.count == truncated.utf8.count)
+        #expect(hub.stored[1].text == "All fine.")
+    }
+}

@@ -125,7 +125,8 @@ let hubSecret = "unit-test-hub-secret"
 
 func makeAdapter(
     mail: FakeMail = FakeMail(), hub: FakeHub = FakeHub(), cursor: FakeCursor = FakeCursor(),
-    channel: ChannelID = "support", subjectThreading: Bool = false, smtp: Bool = true
+    channel: ChannelID = "support", subjectThreading: Bool = false, smtp: Bool = true,
+    blobs: any BlobStore = InMemoryBlobStore()
 ) throws -> EmailAdapter {
     let configuration = EmailConfiguration(
         address: "support@example.test", displayName: "Example Support",
@@ -136,7 +137,7 @@ func makeAdapter(
         configuration: configuration,
         context: AdapterContext(
             channel: channel, logger: Logger(label: "test"), inbound: hub, cursor: cursor, http: NoHTTP(),
-            publicBaseURL: "http://127.0.0.1:8080", mail: mail, blobs: InMemoryBlobStore(), hubSecret: hubSecret))
+            publicBaseURL: "http://127.0.0.1:8080", mail: mail, blobs: blobs, hubSecret: hubSecret))
 }
 
 struct NoHTTP: HTTPClient {
