@@ -61,12 +61,19 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var replyCode: Int?
     /// The server refused our credentials: fix the settings, do not retry.
     public var isLoginDenied: Bool
+    /// This one item will never be given (a message over the size limit, or gone), while the
+    /// server itself works: a poller records it and moves on instead of stopping there.
+    public var isItemUnavailable: Bool
 
-    public init(isRetryable: Bool, _ message: String, replyCode: Int? = nil, isLoginDenied: Bool = false) {
+    public init(
+        isRetryable: Bool, _ message: String, replyCode: Int? = nil, isLoginDenied: Bool = false,
+        isItemUnavailable: Bool = false
+    ) {
         self.isRetryable = isRetryable
         self.message = message
         self.replyCode = replyCode
         self.isLoginDenied = isLoginDenied
+        self.isItemUnavailable = isItemUnavailable
     }
 
     public var description: String { message }

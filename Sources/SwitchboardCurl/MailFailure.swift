@@ -27,7 +27,8 @@ enum MailFailure {
                     + "read its STATUS again and start over from the new UIDVALIDITY")
         case CURLE_REMOTE_FILE_NOT_FOUND:
             error = TransportError(
-                isRetryable: false, "\(action) at \(server) failed: there is no such message (expunged?)\(said)")
+                isRetryable: false, "\(action) at \(server) failed: there is no such message (expunged?)\(said)",
+                isItemUnavailable: true)
         case CURLE_QUOTE_ERROR:
             error = TransportError(isRetryable: false, "\(action) at \(server) failed: the server refused it\(said)")
         default:
@@ -94,7 +95,7 @@ enum MailFailure {
             return TransportError(
                 isRetryable: false,
                 "\(action) at \(server) failed: the reply is larger than the limit of "
-                    + "\(bytes(call.responseLimit)); it was not read")
+                    + "\(bytes(call.responseLimit)); it was not read", isItemUnavailable: true)
         case CURLE_PEER_FAILED_VERIFICATION:
             return TransportError(
                 isRetryable: false,

@@ -25,6 +25,10 @@ public struct FileBlobStore: BlobStore {
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(digest).\(UUID().uuidString).partial")
         try Data(bytes).write(to: temporary)
+        // On disk before it gets its final name: after a power cut a blob is whole or absent.
+        let handle = try FileHandle(forUpdating: temporary)
+        try handle.synchronize()
+        try handle.close()
         if rename(temporary.path, target.path) != 0 {
             let code = errno
             try? FileManager.default.removeItem(at: temporary)

@@ -51,25 +51,32 @@ struct EmailStoreTests {
             let router = Router(
                 store: store, policy: IngestPolicy(), events: EventBus(), logger: Logger(label: "test"),
                 acknowledger: acknowledger)
-            var automatic = try inbound("ooo-1", from: "email:bo@example.com", thread: "t-ooo")
+            let now = Date()
+            var automatic = try inbound("ooo-1", from: "email:bo@example.com", thread: "t-ooo", at: now)
             automatic.isAutomatic = true
             let outcomes = try await router.deliver([
-                try inbound("m-1", from: "email:ana@example.com", thread: "t-1"),
-                try inbound("m-2", from: "email:ana@example.com", thread: "t-1"),  // same conversation
+                try inbound("m-1", from: "email:ana@example.com", thread: "t-1", at: now),
+                try inbound("m-2", from: "email:ana@example.com", thread: "t-1", at: now),  // same conversation
                 automatic,
-                try inbound("x-1", from: "email:cy@example.com", channel: "other", thread: "t-2"),  // no text set
+                try inbound("x-1", from: "email:cy@example.com", channel: "other", thread: "t-2", at: now),  // no text
+                // History read on a first import: written long ago.
+                try inbound(
+                    "old-1", from: "email:di@example.com", thread: "t-3", at: now.addingTimeInterval(-3 * 86_400)),
+                // A sender the adapter could not read.
+                try inbound("u-1", from: "email:unknown-sender@switchboard.invalid", thread: "t-4", at: now),
             ])
             let conversations = outcomes.compactMap { outcome -> String? in
                 if case .stored(_, let conversation, _) = outcome { conversation } else { nil }
             }
-            #expect(conversations.count == 4)
+            #expect(conversations.count == 6)
             let ana = try await store.messages(conversationID: conversations[0])
             let acknowledgements = ana.filter { $0.direction == .outbound }
             #expect(acknowledgements.count == 1)
             #expect(acknowledgements.first?.isAutomatic == true)
             #expect(acknowledgements.first?.text == "We have your message.")
-            #expect(try await store.messages(conversationID: conversations[2]).count == 1)
-            #expect(try await store.messages(conversationID: conversations[3]).count == 1)
+            for index in 2...5 {
+                #expect(try await store.messages(conversationID: conversations[index]).count == 1, "\(index)")
+            }
             // An acknowledgement is not a first response by a person.
             #expect(try await store.conversation(id: conversations[0])?.firstResponseAt == nil)
         }

@@ -139,6 +139,9 @@ public struct EmailAdapter: ChannelAdapter {
             return SendError(.unauthorized, error.message, cause: error)
         }
         switch error.replyCode {
+        case 530?, 535?:
+            return SendError(
+                .unauthorized, "the mail server wants a login we did not give: \(error.message)", cause: error)
         case 550?, 551?, 553?:
             return SendError(.invalidRecipient, "the mail server refused the recipient: \(error.message)", cause: error)
         case let code? where code >= 500:

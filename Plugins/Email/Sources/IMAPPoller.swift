@@ -46,7 +46,7 @@ struct IMAPPoller: Sendable {
             try await cursor.setValue("0", for: lastUIDKey)
             try await cursor.setValue(String(status.uidValidity), for: validityKey)
         }
-        guard status.uidNext == 0 || status.uidNext > lastUID + 1 else { return report }
+        guard lastUID < UInt32.max, status.uidNext == 0 || status.uidNext > lastUID + 1 else { return report }
         let uids = try await transport.searchUIDs(in: mailbox, from: lastUID + 1).filter { $0 > lastUID }.sorted()
         for uid in uids {
             let envelope: InboundEnvelope
@@ -57,7 +57,7 @@ struct IMAPPoller: Sendable {
                 let result = try await mapper.map(bytes)
                 mapped = result
                 envelope = result.envelope
-            } catch let error as TransportError where !error.isRetryable && !error.isLoginDenied {
+            } catch let error as TransportError where error.isItemUnavailable {
                 // The folder was renumbered after STATUS: the next poll reads it again.
                 if try await transport.status(of: mailbox).uidValidity != status.uidValidity { throw error }
                 // A mail the server will never give us (too large, gone): record that it came, so an
@@ -69,14 +69,13 @@ struct IMAPPoller: Sendable {
             case .stored?: report.stored += 1
             case .duplicate?: report.duplicates += 1
             case .rejected(let reason)?:
-                report.rejected += 1
-                logger.error(
-                    "the hub refused a mail; skipping it", metadata: ["uid": "\(uid)", "reason": "\(reason)"])
-            case nil: break
+                // Never skipped: the folder waits here (the channel shows as degraded with this
+                // reason) until what refused it is fixed.
+                throw PollError("the hub refused the mail with UID \(uid) in \(mailbox.folder): \(reason)")
+            case nil:
+                throw PollError("the hub returned no outcome for the mail with UID \(uid)")
             }
-            var refused = false
-            if case .rejected? = outcome { refused = true }
-            if let mapped, !refused {
+            if let mapped {
                 try await mapper.threads.remember(
                     messageID: mapped.messageID, threadKey: mapped.envelope.threadKey, references: mapped.references,
                     subject: mapped.envelope.subject, sender: mapped.envelope.from)
@@ -94,4 +93,10 @@ struct IMAPPoller: Sendable {
                 "(A mail arrived in \(mailbox.folder) with UID \(uid), but it could not be fetched: \(error.message))",
             sentAt: Date(), parseWarnings: ["could not fetch UID \(uid): \(error.message)"])
     }
+}
+
+/// A poll stopped at a mail the hub would not store; the message says which and why.
+struct PollError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -53,7 +53,11 @@ struct ThreadResolver: Sendable {
     func remember(
         messageID: String, threadKey: String, references: [String], subject: String?, sender: Address?
     ) async throws {
-        try await state.setValue(threadKey, for: Self.messageKey(messageID))
+        // The first thread a Message-ID was seen in stays its thread: a later mail that reuses the
+        // id (a careless client, or someone who saw it) cannot redirect replies to the original.
+        if try await state.value(for: Self.messageKey(messageID)) == nil {
+            try await state.setValue(threadKey, for: Self.messageKey(messageID))
+        }
         let chain = Self.trimmed(references.filter { $0 != messageID } + [messageID])
         let encoded = String(decoding: try JSONEncoder().encode(chain), as: UTF8.self)
         try await state.setValue(encoded, for: Self.chainKey(messageID))

@@ -67,13 +67,38 @@ struct PollingTests {
         let adapter = try makeAdapter(mail: mail, hub: hub)
         mail.append(letter(messageID: "a@example.org"))
         mail.append(letter(from: "bob@example.org", messageID: "b@example.org"))
-        mail.state.withLock { $0.failFetch[1] = TransportError(isRetryable: false, "the message is over 64 MB") }
+        mail.state.withLock {
+            $0.failFetch[1] = TransportError(isRetryable: false, "the message is over 64 MB", isItemUnavailable: true)
+        }
         let report = try await adapter.pollOnce()
         #expect(report.stored == 2)
         let placeholder = try #require(hub.stored.first)
         #expect(placeholder.text.contains("could not be fetched") && placeholder.text.contains("64 MB"))
         #expect(!placeholder.parseWarnings.isEmpty)
         #expect(hub.stored[1].from.value == "bob@example.org")
+    }
+
+    @Test func aFailureOfTheServerIsNotMistakenForAnUnavailableMail() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        mail.state.withLock { $0.failFetch[1] = TransportError(isRetryable: false, "TLS handshake failed") }
+        await #expect(throws: TransportError.self) { try await adapter.pollOnce() }
+        #expect(hub.stored.isEmpty)
+        mail.state.withLock { $0.failFetch = [:] }
+        #expect(try await adapter.pollOnce().stored == 1)
+        #expect(hub.stored.first?.text == "Hello, where is it?")
+    }
+
+    @Test func aMailTheHubRefusesStopsTheFolderInsteadOfBeingSkipped() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "a@example.org"))
+        hub.state.withLock { $0.rejectNext = "disk is read-only" }
+        await #expect(throws: (any Error).self) { try await adapter.pollOnce() }
+        #expect(try await adapter.pollOnce().stored == 1)
     }
 
     @Test func aTransientFetchFailureStopsThePollAndRetriesLater() async throws {

@@ -77,6 +77,7 @@ final class FakeHub: InboundSink {
         var conversations: [String: String] = [:]  // "threadKey|from" -> conversation id
         var conversationOf: [String: String] = [:]  // external id -> conversation id
         var failNextDeliver = false
+        var rejectNext: String?
     }
     let state = Mutex(State())
 
@@ -85,6 +86,10 @@ final class FakeHub: InboundSink {
             if state.failNextDeliver {
                 state.failNextDeliver = false
                 throw CancellationError()
+            }
+            if let reason = state.rejectNext {
+                state.rejectNext = nil
+                return batch.map { _ in .rejected(reason: reason) }
             }
             return batch.map { envelope in
                 if state.stored.contains(where: {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SwitchboardAdapterKit
 
@@ -19,9 +20,17 @@ public struct Acknowledger: Sendable {
         self.queued = queued
     }
 
-    /// Whether `message`, just stored, gets an acknowledgement.
-    public func shouldAcknowledge(_ stored: StoredMessage) -> Bool {
+    /// Messages written longer ago than this are history being imported (a mailbox read for the
+    /// first time), not someone waiting for an answer.
+    public static let maxAge: Duration = .seconds(24 * 3600)
+
+    /// Whether `message`, just stored, gets an acknowledgement: it opened a conversation, a person
+    /// wrote it, it is recent, and its sender is a real address (not an `.invalid` stand-in for
+    /// one the adapter could not read).
+    public func shouldAcknowledge(_ stored: StoredMessage, now: Date = Date()) -> Bool {
         stored.newConversation && !stored.message.isAutomatic && texts[stored.message.channel] != nil
+            && now.timeIntervalSince(stored.message.sentAt) < Double(Self.maxAge.components.seconds)
+            && !stored.conversation.customerAddress.value.lowercased().hasSuffix(".invalid")
     }
 
     /// Queues the acknowledgement; a failure is logged, never passed on (the message is stored).
