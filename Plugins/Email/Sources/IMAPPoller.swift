@@ -26,6 +26,9 @@ struct IMAPPoller: Sendable {
         var rejected = 0
     }
 
+    /// Polls in a row that may fail on the same mail before it is recorded as a placeholder.
+    static let maxFetchAttempts = 5
+
     var validityKey: String { "imap:\(mailbox.folder):uidvalidity" }
     var lastUIDKey: String { "imap:\(mailbox.folder):last-uid" }
 
@@ -57,6 +60,16 @@ struct IMAPPoller: Sendable {
                 let result = try await mapper.map(bytes)
                 mapped = result
                 envelope = result.envelope
+            } catch let error as TransportError where error.isRetryable && !error.isLoginDenied {
+                // Fails again and again on this one mail while the server answers STATUS and
+                // SEARCH (say, a huge mail that always times out): after a few polls, record it.
+                let key = "imap:\(mailbox.folder):fetch-failures:\(uid)"
+                let failures = (try await cursor.value(for: key).flatMap(Int.init) ?? 0) + 1
+                try await cursor.setValue(String(failures), for: key)
+                guard failures >= Self.maxFetchAttempts else { throw error }
+                let message = "\(error.message) (\(failures) polls in a row)"
+                envelope = try placeholder(
+                    uid: uid, validity: status.uidValidity, error: TransportError(isRetryable: false, message))
             } catch let error as TransportError where error.isItemUnavailable {
                 // The folder was renumbered after STATUS: the next poll reads it again.
                 if try await transport.status(of: mailbox).uidValidity != status.uidValidity { throw error }

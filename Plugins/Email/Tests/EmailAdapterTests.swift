@@ -101,6 +101,22 @@ struct PollingTests {
         #expect(try await adapter.pollOnce().stored == 1)
     }
 
+    @Test func aMailThatAlwaysTimesOutIsRecordedAfterAFewPolls() async throws {
+        let mail = FakeMail()
+        let hub = FakeHub()
+        let adapter = try makeAdapter(mail: mail, hub: hub)
+        mail.append(letter(messageID: "huge@example.org"))
+        mail.append(letter(from: "bob@example.org", messageID: "b@example.org"))
+        mail.state.withLock { $0.failFetch[1] = TransportError(isRetryable: true, "timed out after 60 s") }
+        for _ in 1..<IMAPPoller.maxFetchAttempts {
+            await #expect(throws: TransportError.self) { try await adapter.pollOnce() }
+        }
+        #expect(hub.stored.isEmpty)
+        #expect(try await adapter.pollOnce().stored == 2)
+        #expect(hub.stored[0].text.contains("timed out") && hub.stored[0].text.contains("could not be fetched"))
+        #expect(hub.stored[1].from.value == "bob@example.org")
+    }
+
     @Test func aTransientFetchFailureStopsThePollAndRetriesLater() async throws {
         let mail = FakeMail()
         let hub = FakeHub()
