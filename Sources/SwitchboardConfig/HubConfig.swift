@@ -154,21 +154,6 @@ public struct ChannelConfig: Decodable, Sendable {
     }
 }
 
-/// A duration written as `500ms`, `30s`, `10m`, `2h` or `7d`.
-public struct ConfigDuration: Decodable, Sendable, Hashable {
-    public var duration: Duration
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let duration = Self.parse(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: decoder.codingPath,
-                    debugDescription:
-                        "expected a duration such as 500ms, 30s, 10m, 2h or 7d (at most 100 years), found '\(text)'"))
-        }
-        self.duration = duration
-    }
-
-    static func parse(_ text: String) -> Duration? { DurationSetting.parse(text) }
-}
+/// A duration written as `500ms`, `30s`, `10m`, `2h` or `7d`: the same type adapters use in their
+/// settings, so the hub's sections and every channel read durations alike.
+public typealias ConfigDuration = DurationSetting

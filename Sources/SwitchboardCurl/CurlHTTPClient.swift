@@ -30,12 +30,8 @@ public struct CurlHTTPClient: HTTPClient {
 /// One blocking libcurl easy transfer.
 enum CurlTransfer {
     /// Collects the response while libcurl calls back; lives for one transfer.
-    final class Sink {
-        var body: [UInt8] = []
+    final class Sink: CurlBodySink {
         var headers: [(name: String, value: String)] = []
-        let limit: Int
-        var overflowed = false
-        init(limit: Int) { self.limit = limit }
     }
 
     static let maxResponseBytes = 32 * 1024 * 1024
@@ -65,7 +61,8 @@ enum CurlTransfer {
         code = code == CURLE_OK ? sb_curl_setopt_string(handle, CURLOPT_USERAGENT, userAgent) : code
         code = code == CURLE_OK ? sb_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) : code
         code = code == CURLE_OK ? sb_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") : code
-        code = code == CURLE_OK ? sb_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, writeCallback) : code
+        code =
+            code == CURLE_OK ? sb_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, CurlBodySink.writeCallback) : code
         code = code == CURLE_OK ? sb_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, box.toOpaque()) : code
         code = code == CURLE_OK ? sb_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, headerCallback) : code
         code = code == CURLE_OK ? sb_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, box.toOpaque()) : code
@@ -114,20 +111,6 @@ enum CurlTransfer {
         var status = 0
         _ = sb_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPClientResponse(status: status, headers: sink.headers, body: sink.body))
-    }
-
-    static let writeCallback: sb_curl_data_callback = { data, size, count, userdata in
-        guard let data, let userdata else { return 0 }
-        let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
-        let length = size * count
-        if sink.body.count + length > sink.limit {
-            sink.overflowed = true
-            return 0
-        }
-        data.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
-            sink.body.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
-        }
-        return length
     }
 
     static let headerCallback: sb_curl_data_callback = { data, size, count, userdata in

@@ -51,3 +51,28 @@ enum CurlSupport {
         return result
     }
 }
+
+/// Collects a transfer's response body up to a limit while libcurl calls back; lives for one
+/// transfer. HTTP and mail transfers subclass it with what else they collect.
+class CurlBodySink {
+    var body: [UInt8] = []
+    let limit: Int
+    var overflowed = false
+
+    init(limit: Int) { self.limit = limit }
+
+    /// `CURLOPT_WRITEFUNCTION` for a `CURLOPT_WRITEDATA` that is an unretained `CurlBodySink`.
+    static let writeCallback: sb_curl_data_callback = { data, size, count, userdata in
+        guard let data, let userdata else { return 0 }
+        let sink = Unmanaged<CurlBodySink>.fromOpaque(userdata).takeUnretainedValue()
+        let length = size * count
+        if sink.body.count + length > sink.limit {
+            sink.overflowed = true
+            return 0
+        }
+        data.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
+            sink.body.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
+        }
+        return length
+    }
+}

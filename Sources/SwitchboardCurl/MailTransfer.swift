@@ -59,16 +59,13 @@ struct MailOutcome: Sendable {
 /// Runs one blocking transfer on a handle. Call only on ``CurlSupport/queue``.
 enum MailTransfer {
     /// Collects the response and the server's last reply line while libcurl calls back.
-    final class Sink {
-        var body: [UInt8] = []
-        let limit: Int
-        var overflowed = false
+    final class Sink: CurlBodySink {
         var serverLine: String?
         let upload: [UInt8]
         var uploaded = 0
         init(limit: Int, upload: [UInt8]) {
-            self.limit = limit
             self.upload = upload
+            super.init(limit: limit)
         }
     }
 
@@ -105,7 +102,7 @@ enum MailTransfer {
         if let caFile = call.caFile { set { sb_curl_setopt_string(curl, CURLOPT_CAINFO, caFile) } }
         if let username = call.username { set { sb_curl_setopt_string(curl, CURLOPT_USERNAME, username) } }
         if let password = call.password { set { sb_curl_setopt_string(curl, CURLOPT_PASSWORD, password) } }
-        set { sb_curl_setopt_callback(curl, CURLOPT_WRITEFUNCTION, writeCallback) }
+        set { sb_curl_setopt_callback(curl, CURLOPT_WRITEFUNCTION, CurlBodySink.writeCallback) }
         set { sb_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, box.toOpaque()) }
         // Verbose output goes to the debug callback (never to stderr), which keeps the server's replies.
         set { sb_curl_setopt_debug_callback(curl, CURLOPT_DEBUGFUNCTION, debugCallback) }
@@ -148,20 +145,6 @@ enum MailTransfer {
             code: performed, body: sink.body, overflowed: sink.overflowed,
             errorText: errorText.trimmingCharacters(in: .whitespacesAndNewlines), serverLine: sink.serverLine,
             responseCode: responseCode, newConnections: connects)
-    }
-
-    static let writeCallback: sb_curl_data_callback = { data, size, count, userdata in
-        guard let data, let userdata else { return 0 }
-        let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
-        let length = size * count
-        if sink.body.count + length > sink.limit {
-            sink.overflowed = true
-            return 0
-        }
-        data.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
-            sink.body.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
-        }
-        return length
     }
 
     static let readCallback: sb_curl_data_callback = { buffer, size, count, userdata in
