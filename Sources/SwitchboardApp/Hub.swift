@@ -34,7 +34,8 @@ public struct Hub {
             config.channels.compactMap { channel in channel.acknowledge.map { (channel.id, $0) } },
             uniquingKeysWith: { first, _ in first })
         // The dispatcher looks at the outbox twice a second, so a queued acknowledgement needs no wake-up.
-        let acknowledger = Acknowledger(texts: acknowledgements, outbox: store, queued: {})
+        let acknowledger =
+            acknowledgements.isEmpty ? nil : Acknowledger(texts: acknowledgements, outbox: store, queued: {})
         let router = Router(
             store: store, policy: config.ingestPolicy, events: events, logger: logger, acknowledger: acknowledger)
         let http = CurlHTTPClient()

@@ -7,7 +7,7 @@ import Foundation
 enum AutomaticMail {
     /// Why the mail is automatic, or nil if a person wrote it.
     static func reason(
-        _ mail: ParsedMail, sender: String, returnPath: String?, extraSenders: [String]
+        _ mail: ParsedMail, sender: String, extraSenders: [String]
     ) -> String? {
         if let value = mail.header("Auto-Submitted")?.lowercased(), !value.hasPrefix("no") {
             return "Auto-Submitted: \(value)"
@@ -29,7 +29,7 @@ enum AutomaticMail {
         if mail.contentType == "multipart/report" {
             return "delivery or read report (multipart/report; report-type=\(mail.reportType ?? "unknown"))"
         }
-        if let returnPath, returnPath.trimmingCharacters(in: .whitespaces) == "<>" {
+        if let returnPath = mail.header("Return-Path"), returnPath.trimmingCharacters(in: .whitespaces) == "<>" {
             return "null return path (a bounce)"
         }
         let address = sender.lowercased()

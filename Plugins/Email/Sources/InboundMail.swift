@@ -51,7 +51,7 @@ struct InboundMail: Sendable {
         }
 
         let automatic = AutomaticMail.reason(
-            mail, sender: sender.value, returnPath: mail.header("Return-Path"),
+            mail, sender: sender.value,
             extraSenders: configuration.automaticSenders)
         let newText = ReplyText.newText(mail.text)
         let sentAt = Self.sentAt(mail.date, receivedAt: receivedAt)

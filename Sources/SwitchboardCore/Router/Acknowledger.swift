@@ -33,9 +33,10 @@ public struct Acknowledger: Sendable {
             && !stored.conversation.customerAddress.value.lowercased().hasSuffix(".invalid")
     }
 
-    /// Queues the acknowledgement; a failure is logged, never passed on (the message is stored).
+    /// Queues the acknowledgement for a message ``shouldAcknowledge(_:now:)`` accepted; a failure
+    /// is logged, never passed on (the message is stored).
     func acknowledge(_ stored: StoredMessage, logger: Logger) async {
-        guard shouldAcknowledge(stored), let text = texts[stored.message.channel] else { return }
+        guard let text = texts[stored.message.channel] else { return }
         do {
             _ = try await outbox.enqueueReply(
                 ReplyRequest(
