@@ -77,13 +77,15 @@ struct OurMessageIDs: Sendable {
         }
     }
 
-    /// Hub message ids are `[a-z0-9_]`; anything else becomes `-`, so the id stays a dot-atom.
+    /// Hub message ids are `msg_` and upper-case Crockford base32, all dot-atom characters, and
+    /// are kept as they are (two ids must never give one Message-ID); anything outside ASCII
+    /// letters, digits and `_` becomes `-`.
     static func safe(_ text: String) -> String {
         String(
             String.UnicodeScalarView(
                 text.unicodeScalars.map {
-                    ($0.properties.isASCIIHexDigit || ($0.value >= 0x61 && $0.value <= 0x7A) || $0 == "_"
-                        || ($0.value >= 0x30 && $0.value <= 0x39)) ? $0 : "-"
+                    $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_")
+                        ? $0 : "-"
                 }))
     }
 }

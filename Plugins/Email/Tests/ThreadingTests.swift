@@ -15,6 +15,16 @@ struct OurMessageIDTests {
         #expect(ids.threadKey(in: id) == "t-0123456789abcdef01234567")
     }
 
+    @Test func realHubMessageIdsKeepEveryCharacter() {
+        // Sortable ids are upper-case Crockford base32: no two may share a Message-ID.
+        let first = ids.make(threadKey: "t-1", messageID: "msg_01M84707EJS9CQZGPPMPZJNJRB")
+        let second = ids.make(threadKey: "t-1", messageID: "msg_01M84707EJS9CQZGPPMPZJNJRC")
+        let third = ids.make(threadKey: "t-1", messageID: "msg_01N84707EJS9CQZGPPMPZJNJRB")
+        #expect(first.hasPrefix("sb.t-1.msg_01M84707EJS9CQZGPPMPZJNJRB."))
+        #expect(Set([first, second, third]).count == 3)
+        #expect(ids.threadKey(in: third) == "t-1")
+    }
+
     @Test func theSameMessageAlwaysGetsTheSameId() {
         #expect(ids.make(threadKey: "t-1", messageID: "msg_1") == ids.make(threadKey: "t-1", messageID: "msg_1"))
     }
