@@ -12,12 +12,21 @@ let upcoming: [SwiftSetting] = [
 let plugins: [(folder: String, module: String, dependencies: [Target.Dependency])] = [
     ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"]),
     ("Email", "EmailAdapter", ["SwitchboardAdapterKit", "EmailMIME"]),
+    ("Twilio", "TwilioAdapter", ["SwitchboardAdapterKit"]),
+    ("Kannel", "KannelAdapter", ["SwitchboardAdapterKit"]),
+    ("SMSGateway", "SMSGatewayAdapter", ["SwitchboardAdapterKit"]),
 ]
 
 var targets: [Target] = [
+    // libphonenumber's parsing, from generated metadata: Foundation only.
+    .target(name: "SwitchboardPhoneNumbers"),
+    .testTarget(
+        name: "SwitchboardPhoneNumbersTests", dependencies: ["SwitchboardPhoneNumbers"],
+        exclude: ["KnownDisagreements.json"]),
     .target(
         name: "SwitchboardAdapterKit",
         dependencies: [
+            "SwitchboardPhoneNumbers",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the build needs, checks formatting and that every
-# folder under Plugins/ is a declared target, starts the real mail servers, then builds once and
+# folder under Plugins/ is a declared target, starts the real peers (Dovecot and an SMTP peer,
+# Kannel with fakesmsc) and the oracles' Python venv (phonenumbers, twilio), then builds once and
 # runs every test (unit, store, and end-to-end tests that start the built binary and drive it over
-# HTTP, IMAP and SMTP).
+# HTTP, IMAP, SMTP and Kannel's SMS interfaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
-# The build's packages and the mail peers' in one apt-get run.
-ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl
+# The build's packages and the peers' in one apt-get run.
+ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl kannel kannel-extras
 export SWIFT_DETERMINISTIC_HASHING=1
 
 bash scripts/check-plugins.sh
 echo "== swift format lint" >&2
 swift format lint --strict --recursive Package.swift Sources Plugins Tests Benchmarks
-# The real servers the end-to-end tests talk to (Dovecot, an SMTP peer), on 127.0.0.1 only; the
+# The real servers the end-to-end tests talk to (Dovecot, an SMTP peer, Kannel), on 127.0.0.1 only; the
 # tests would start them too, but starting them here installs their packages before the build
 # and stops them (by pid) when the run ends, whatever happens.
+stop_peers() {
+    bash scripts/peers/kannel.sh stop || true
+    bash scripts/peers/mail.sh stop || true
+}
+trap stop_peers EXIT
 echo "== mail peers" >&2
 bash scripts/peers/mail.sh start
+echo "== Kannel" >&2
+bash scripts/peers/kannel.sh start
+echo "== oracles (phonenumbers, twilio)" >&2
+bash scripts/peers/oracles.sh
 echo "== swift test" >&2
 log="$(mktemp)"
-trap 'rm -f "$log"; bash scripts/peers/mail.sh stop' EXIT
+trap 'rm -f "$log"; stop_peers' EXIT
 set +e
 swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardPhoneNumbers
 
 /// The per-kind normalisation rules behind ``Address``. Pure functions, no locale, no I/O.
 enum AddressNormalizer {
@@ -7,7 +8,8 @@ enum AddressNormalizer {
         guard !value.isEmpty else { throw AddressError(raw, "the \(kind.rawValue) handle is empty") }
         switch kind {
         case .email: return try email(value, raw: raw)
-        case .tel, .whatsapp: return try e164(value, raw: raw)
+        case .tel: return try e164(value, raw: raw, mobile: false)
+        case .whatsapp: return try e164(value, raw: raw, mobile: true)
         case .telegram: return try integer(value, raw: raw, allowNegative: true, what: "a Telegram chat or user id")
         case .x: return try integer(value, raw: raw, allowNegative: false, what: "an X user id")
         case .messenger, .instagram: return try scoped(value, raw: raw, kind: kind)
@@ -51,35 +53,28 @@ enum AddressNormalizer {
         return "\(local)@\(domain)"
     }
 
-    /// E.164: '+', a country code and the subscriber number, 7 to 15 digits in all. Accepts the usual
-    /// visual separators and the international prefix 00. National numbers need a default region,
-    /// which the phone-number rules of the SMS channels supply before building the address.
-    static func e164(_ value: String, raw: String) throws(AddressError) -> String {
-        // "+44 (0)20 7946 0958": the (0) is the national trunk prefix, not dialled from abroad.
-        let value = value.replacingOccurrences(of: "(0)", with: "")
-        var digits = ""
-        var sawPlus = false
-        for (offset, character) in value.enumerated() {
-            if character == "+" && offset == 0 {
-                sawPlus = true
-            } else if let digit = character.wholeNumberValue, character.isASCII {
-                digits.append(String(digit))
-            } else if " -().\u{00A0}/".contains(character) {
-                continue
-            } else {
-                throw AddressError(raw, "a phone number may contain only digits, '+' and separators")
-            }
+    /// E.164, read the way libphonenumber reads an international number (`+`, or the prefix 00),
+    /// with its separators, a `(0)` trunk prefix and `tel:` forms. National numbers need a default
+    /// region: SMS channels build their addresses with ``Address/mobile(_:defaultRegion:kind:)``.
+    /// A WhatsApp id always belongs to a mobile, so it also gets the mobile identity form.
+    static func e164(_ value: String, raw: String, mobile: Bool) throws(AddressError) -> String {
+        var text = value
+        if text.hasPrefix("00") { text = "+" + text.dropFirst(2) }
+        guard text.hasPrefix("+") || text.hasPrefix("\u{FF0B}") else {
+            throw AddressError(raw, "write the number in international form, with '+' and the country code")
         }
-        if !sawPlus {
-            guard digits.hasPrefix("00") else {
-                throw AddressError(raw, "write the number in international form, with '+' and the country code")
-            }
-            digits.removeFirst(2)
+        let e164: String
+        do {
+            let number = try PhoneNumber(parsing: text, defaultRegion: nil)
+            e164 = (mobile ? number.mobileIdentity : number).e164
+        } catch {
+            throw AddressError(raw, error.message)
         }
-        guard (7...15).contains(digits.count), digits.first != "0" else {
+        // E.164 itself (ITU-T): at most 15 digits; no assigned number is shorter than 7.
+        guard (7...15).contains(e164.count - 1) else {
             throw AddressError(raw, "an international number has a country code and 7 to 15 digits in all")
         }
-        return "+" + digits
+        return e164
     }
 
     static func integer(_ value: String, raw: String, allowNegative: Bool, what: String) throws(AddressError) -> String

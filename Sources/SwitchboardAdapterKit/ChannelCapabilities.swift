@@ -12,11 +12,15 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
     public var supportsThreading: Bool
     /// The channel reports delivery (sent, delivered, read) after accepting a message.
     public var deliveryReceipts: Bool
+    /// Customers on this channel opt out by texting a keyword (STOP) and back in with another
+    /// (START), as on SMS: the hub then records opt-outs from inbound text and refuses sends to an
+    /// opted-out address. The keywords come from the hub's `opt_out:` config.
+    public var optOutKeywords: Bool
 
     public init(
         canReceive: Bool = true, canSend: Bool = true, visibilities: Set<Visibility> = [.private],
         supportsAttachments: Bool = false, maxTextLength: Int? = nil, supportsThreading: Bool = false,
-        deliveryReceipts: Bool = false
+        deliveryReceipts: Bool = false, optOutKeywords: Bool = false
     ) {
         self.canReceive = canReceive
         self.canSend = canSend
@@ -25,5 +29,6 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
         self.maxTextLength = maxTextLength
         self.supportsThreading = supportsThreading
         self.deliveryReceipts = deliveryReceipts
+        self.optOutKeywords = optOutKeywords
     }
 }

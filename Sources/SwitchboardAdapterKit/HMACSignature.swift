@@ -9,6 +9,11 @@ public enum HMACSignature {
         return hex(mac)
     }
 
+    /// HMAC-SHA256 of `body` under `secret`, as bytes.
+    public static func sha256(secret: String, body: some DataProtocol) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8))))
+    }
+
     /// HMAC-SHA1 of `body` under `secret`, as bytes (Twilio signs with this).
     public static func sha1(secret: String, body: some DataProtocol) -> [UInt8] {
         Array(HMAC<Insecure.SHA1>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8))))

@@ -75,11 +75,18 @@ public struct IdentityHints: Sendable, Hashable, Codable {
     /// Other addresses the channel vouches for (a phone a chat platform verified, an email a visitor
     /// typed and confirmed). Strong identifiers among them can link or merge profiles.
     public var verifiedAddresses: [Address]
+    /// The sender's handle as the channel wrote it, before normalisation (`0612345678`,
+    /// `whatsapp:+5511…`), where it differs from the address: kept beside the identity, so an agent
+    /// can see what the channel said and a normalisation rule can be checked later.
+    public var rawHandle: String?
 
-    public init(displayName: String? = nil, locale: String? = nil, verifiedAddresses: [Address] = []) {
+    public init(
+        displayName: String? = nil, locale: String? = nil, verifiedAddresses: [Address] = [], rawHandle: String? = nil
+    ) {
         self.displayName = displayName
         self.locale = locale
         self.verifiedAddresses = verifiedAddresses
+        self.rawHandle = rawHandle
     }
 }
 

@@ -9,16 +9,20 @@ public struct WebhookRequest: Sendable {
     /// Header fields in order; names compared case-insensitively by ``header(_:)``.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The query string exactly as it arrived, without the `?` (empty when there is none): for
+    /// signing rules that cover the URL (Twilio's).
+    public var rawQuery: String
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],
-        headers: [(name: String, value: String)] = [], body: [UInt8] = []
+        headers: [(name: String, value: String)] = [], body: [UInt8] = [], rawQuery: String? = nil
     ) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.rawQuery = rawQuery ?? FormEncoding.encode(query)
     }
 
     /// The first value of a header, by case-insensitive name.

@@ -1,6 +1,9 @@
 import EmailAdapter
+import KannelAdapter
+import SMSGatewayAdapter
 import SwitchboardAdapterKit
 import SwitchboardCore
+import TwilioAdapter
 import WebhookAdapter
 
 /// The one list of in-tree channel adapters. A new plugin adds its type here (and its line in
@@ -9,6 +12,9 @@ public enum BuiltinAdapters {
     public static let types: [any ChannelAdapter.Type] = [
         WebhookAdapter.self,
         EmailAdapter.self,
+        TwilioAdapter.self,
+        KannelAdapter.self,
+        SMSGatewayAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.

@@ -87,22 +87,30 @@ struct CustomersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a customer with every identity and conversation.")
         @OptionGroup var options: DataOptions
-        @Argument(help: "The customer id (cus_…).") var id: String
+        @Argument(help: "The customer id (cus_…) or one of the customer's addresses (tel:+33612345678).")
+        var id: String
 
         func run() async throws {
             let store = try options.openStore()
+            let id = try await customerID(id, in: store)
             guard let profile = try await store.profile(id: id) else {
                 printError("error: no customer \(id); list customers with `switchboard customers list`")
                 throw ExitCode(1)
             }
             let conversations = try await store.conversations(customerID: id)
             try options.output(
-                CustomerView(customer: profile.customer, identities: profile.identities, conversations: conversations)
+                CustomerView(
+                    customer: profile.customer, identities: profile.identities, conversations: conversations,
+                    optOuts: profile.optOuts)
             ) {
                 var lines = ["\(profile.customer.id)  \(profile.customer.displayName ?? "-")"]
                 if let target = profile.customer.mergedInto { lines.append("merged into \(target)") }
                 lines += profile.identities.map {
                     "  identity \($0.address)\($0.verified ? " (verified)" : "")  via \($0.provenance)"
+                        + ($0.rawHandle.map { "  (written \($0))" } ?? "")
+                }
+                lines += profile.optOuts.map {
+                    "  opted out \($0.address) by texting \($0.keyword) on \($0.channel) at \(Format.time($0.at))"
                 }
                 lines += conversations.map {
                     "  conversation \($0.id)  \($0.channel)  \($0.status.rawValue)  \($0.subject ?? "")"
@@ -138,6 +146,7 @@ struct CustomerView: Encodable {
     var customer: Customer
     var identities: [Identity]
     var conversations: [Conversation]
+    var optOuts: [OptOut]
 }
 
 struct ConversationsCommand: AsyncParsableCommand {

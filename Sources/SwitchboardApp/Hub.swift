@@ -36,8 +36,7 @@ public struct Hub {
         // The dispatcher looks at the outbox twice a second, so a queued acknowledgement needs no wake-up.
         let acknowledger =
             acknowledgements.isEmpty ? nil : Acknowledger(texts: acknowledgements, outbox: store, queued: {})
-        let router = Router(
-            store: store, policy: config.ingestPolicy, events: events, logger: logger, acknowledger: acknowledger)
+        let routerHandle = RouterHandle()
         let http = CurlHTTPClient()
         let mail = CurlMailClient()
         let blobs = try FileBlobStore(root: Self.blobDirectory(config))
@@ -49,13 +48,18 @@ public struct Hub {
             channelLogger[metadataKey: "channel.id"] = "\(channel.id)"
             channelLogger[metadataKey: "channel.type"] = "\(channel.type)"
             let context = AdapterContext(
-                channel: channel.id, logger: channelLogger, inbound: router, cursor: store.cursorStore(for: channel.id),
+                channel: channel.id, logger: channelLogger, inbound: routerHandle,
+                cursor: store.cursorStore(for: channel.id),
                 http: http, publicBaseURL: config.server.publicURL, mail: mail, blobs: blobs, hubSecret: hubSecret)
             let adapter = try registry.make(
                 kind: channel.type, settings: loader.settingsDecoder(for: channel), context: context)
             health.register(channel.id, kind: channel.type)
             adapters.append((channel.id, adapter))
         }
+        var policy = config.ingestPolicy
+        policy.optOut.channels = Set(adapters.filter { $0.adapter.capabilities.optOutKeywords }.map(\.channel))
+        let router = Router(store: store, policy: policy, events: events, logger: logger, acknowledger: acknowledger)
+        routerHandle.connect(router)
         let dispatcher = Dispatcher(
             store: store,
             adapters: Dictionary(adapters.map { ($0.channel, $0.adapter) }, uniquingKeysWith: { first, _ in first }),

@@ -68,7 +68,7 @@ public struct ConfigLoader: Sendable {
             return Result(config: nil, diagnostics: diagnostics)
         }
 
-        let sections = ["server", "storage", "identity", "conversations", "outbox", "channels"]
+        let sections = ["server", "storage", "identity", "conversations", "outbox", "opt_out", "channels"]
         for entry in Self.entries(root) where !sections.contains(entry.key) {
             report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
         }
@@ -81,9 +81,11 @@ public struct ConfigLoader: Sendable {
         let conversations: ConversationsSection? = section(
             "conversations", in: root, default: ConversationsSection(), report: report)
         let outbox: OutboxSection? = section("outbox", in: root, default: OutboxSection(), report: report)
+        let optOut: OptOutSection? = section("opt_out", in: root, default: OptOutSection(), report: report)
         let channels = checkChannels(root, report: report)
 
-        guard diagnostics.isEmpty, let server, let storage, let identity, let conversations, let outbox, let channels
+        guard diagnostics.isEmpty, let server, let storage, let identity, let conversations, let outbox, let optOut,
+            let channels
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
@@ -94,7 +96,7 @@ public struct ConfigLoader: Sendable {
             identity: IdentityPolicy(
                 linkWhatsAppToPhone: identity.linkWhatsAppToPhone ?? true,
                 autoMergeOnStrongIdentifier: identity.autoMergeOnStrongIdentifier ?? false),
-            reopenWindow: conversations.reopenWindow?.duration ?? IngestPolicy().reopenWindow,
+            reopenWindow: conversations.reopenWindow?.duration ?? IngestPolicy().reopenWindow, optOut: optOut.policy,
             retry: RetryPolicy(
                 maxAttempts: outbox.maxAttempts ?? defaults.maxAttempts,
                 baseDelay: outbox.baseDelay?.duration ?? defaults.baseDelay,

@@ -7,12 +7,16 @@ public struct HubConfig: Sendable {
     public var storage: StorageConfig
     public var identity: IdentityPolicy
     public var reopenWindow: Duration
+    /// Opt-out keywords; the hub fills in which channels honour them from the adapters.
+    public var optOut: OptOutPolicy
     public var retry: RetryPolicy
     public var channels: [ChannelConfig]
     /// The file it was read from, for messages.
     public var file: String
 
-    public var ingestPolicy: IngestPolicy { IngestPolicy(identity: identity, reopenWindow: reopenWindow) }
+    public var ingestPolicy: IngestPolicy {
+        IngestPolicy(identity: identity, reopenWindow: reopenWindow, optOut: optOut)
+    }
 }
 
 /// `server:` — where the hub listens and how the outside world reaches it.
@@ -75,6 +79,48 @@ struct IdentitySection: Decodable {
     enum CodingKeys: String, CodingKey {
         case linkWhatsAppToPhone = "link_whatsapp_to_phone"
         case autoMergeOnStrongIdentifier = "auto_merge_on_strong_identifier"
+    }
+}
+
+/// `opt_out:` — keywords that opt a customer out of SMS and back in, added to STOP, UNSUBSCRIBE
+/// and START.
+struct OptOutSection: Decodable {
+    var keywords: [String]?
+    var optInKeywords: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case keywords
+        case optInKeywords = "opt_in_keywords"
+    }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords)
+        optInKeywords = try container.decodeIfPresent([String].self, forKey: .optInKeywords)
+        for (key, list) in [(CodingKeys.keywords, keywords), (.optInKeywords, optInKeywords)] {
+            for word in list ?? [] {
+                guard !word.isEmpty, word.count <= 32, !word.contains(where: \.isWhitespace) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: container,
+                        debugDescription: "'\(word)' is not a keyword: one word of 1 to 32 characters, no spaces")
+                }
+            }
+        }
+        let optOut = Set((keywords ?? []).map { $0.uppercased() }).union(OptOutPolicy.defaultOptOutKeywords)
+        let optIn = Set((optInKeywords ?? []).map { $0.uppercased() }).union(OptOutPolicy.defaultOptInKeywords)
+        if let both = optOut.intersection(optIn).sorted().first {
+            throw DecodingError.dataCorruptedError(
+                forKey: .optInKeywords, in: container,
+                debugDescription: "'\(both)' is both an opt-out and an opt-in keyword; keep it in one list")
+        }
+    }
+
+    var policy: OptOutPolicy {
+        OptOutPolicy(
+            optOutKeywords: OptOutPolicy.defaultOptOutKeywords.union(keywords ?? []),
+            optInKeywords: OptOutPolicy.defaultOptInKeywords.union(optInKeywords ?? []))
     }
 }
 

@@ -129,6 +129,9 @@ enum IngestTransaction {
             attachments: envelope.attachments, externalID: envelope.externalID, inReplyTo: envelope.inReplyTo,
             sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil,
             parseWarnings: envelope.parseWarnings)
+        if let action = policy.optOut.action(for: envelope.text, on: envelope.channel) {
+            try applyOptOut(action, message: message, conversation: conversation, from: prepared.from, now: now, db: db)
+        }
         return .stored(
             StoredMessage(
                 message: message, conversation: conversation, newCustomer: newCustomer,
@@ -171,7 +174,8 @@ enum IngestTransaction {
                 // Filed under the profile the partner address came from, so an un-merge takes both back.
                 try insertIdentity(
                     envelope.from, customerID: customerID, originalCustomerID: partner[1], channel: envelope.channel,
-                    verified: false, provenance: "equivalence:\(equivalent)", now: now, db: db)
+                    verified: false, provenance: "equivalence:\(equivalent)", rawHandle: envelope.hints.rawHandle,
+                    now: now, db: db)
                 try db.cachedStatement(sql: "UPDATE customers SET last_seen = MAX(last_seen, ?) WHERE id = ?")
                     .execute(arguments: [now.millis, customerID])
                 return (customerID, false)
@@ -183,7 +187,7 @@ enum IngestTransaction {
         ).execute(arguments: [customerID, displayName, prepared.attributesJSON, now.millis, now.millis])
         try insertIdentity(
             envelope.from, customerID: customerID, channel: envelope.channel, verified: false, provenance: "inbound",
-            now: now, db: db)
+            rawHandle: envelope.hints.rawHandle, now: now, db: db)
         return (customerID, true)
     }
 
@@ -243,17 +247,43 @@ enum IngestTransaction {
     ///   the one it is filed under now.
     static func insertIdentity(
         _ address: Address, customerID: String, originalCustomerID: String? = nil, channel: ChannelID?, verified: Bool,
-        provenance: String, now: Date, db: Database
+        provenance: String, rawHandle: String? = nil, now: Date, db: Database
     ) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO identities (address, kind, customer_id, original_customer_id, first_seen_channel, verified,
-                    provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    provenance, created_at, raw_handle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             address.description, address.kind.rawValue, customerID, originalCustomerID ?? customerID, channel?.rawValue,
-            verified,
-            provenance, now.millis,
+            verified, provenance, now.millis, rawHandle,
         ])
+    }
+
+    /// STOP and START: records or lifts the sender's opt-out, with an event in their timeline.
+    static func applyOptOut(
+        _ action: OptOutPolicy.Action, message: Message, conversation: Conversation, from: String, now: Date,
+        db: Database
+    ) throws {
+        switch action {
+        case .optOut(let keyword):
+            try db.execute(
+                sql: """
+                    INSERT INTO opt_outs (address, keyword, channel, message_id, at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (address) DO UPDATE SET keyword = excluded.keyword, channel = excluded.channel,
+                        message_id = excluded.message_id, at = excluded.at
+                    """,
+                arguments: [from, keyword, message.channel.rawValue, message.id, now.millis])
+            try ProfileQueries.recordEvent(
+                customerID: conversation.customerID, conversationID: conversation.id, kind: "opt-out", actor: from,
+                detail: "\(from) texted \(keyword): no message will be sent to this number until it texts START",
+                now: now, db: db)
+        case .optIn(let keyword):
+            try db.execute(sql: "DELETE FROM opt_outs WHERE address = ?", arguments: [from])
+            guard db.changesCount > 0 else { return }
+            try ProfileQueries.recordEvent(
+                customerID: conversation.customerID, conversationID: conversation.id, kind: "opt-in", actor: from,
+                detail: "\(from) texted \(keyword): messages to this number are allowed again", now: now, db: db)
+        }
     }
 }

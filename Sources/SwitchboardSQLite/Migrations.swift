@@ -10,8 +10,24 @@ enum Migrations {
         migrator.registerMigration("v2-global-ids-and-warnings") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-raw-handles-and-opt-outs") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
+
+    /// The sender's handle as the channel wrote it, beside the normalised address; and the
+    /// addresses that texted STOP (one row per address while the opt-out is in force).
+    static let v3 = """
+        ALTER TABLE identities ADD COLUMN raw_handle TEXT;
+        CREATE TABLE opt_outs (
+            address TEXT PRIMARY KEY NOT NULL,
+            keyword TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            at INTEGER NOT NULL
+        );
+        """
 
     /// Messages that reach several instances of one channel kind (one mail to two inboxes) are
     /// stored once; parse warnings are kept with the message.

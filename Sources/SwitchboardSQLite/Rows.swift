@@ -43,7 +43,14 @@ enum Rows {
             address: try address(row["address"]), customerID: row["customer_id"],
             originalCustomerID: row["original_customer_id"],
             firstSeenChannel: (row["first_seen_channel"] as String?).map(ChannelID.init(rawValue:)),
-            verified: row["verified"], provenance: row["provenance"], createdAt: Date(millis: row["created_at"]))
+            verified: row["verified"], provenance: row["provenance"], createdAt: Date(millis: row["created_at"]),
+            rawHandle: row["raw_handle"])
+    }
+
+    static func optOut(_ row: Row) throws -> OptOut {
+        OptOut(
+            address: try address(row["address"]), keyword: row["keyword"], channel: ChannelID(rawValue: row["channel"]),
+            messageID: row["message_id"], at: Date(millis: row["at"]))
     }
 
     /// The columns ``conversation(_:customerAddress:)`` reads, in its order.

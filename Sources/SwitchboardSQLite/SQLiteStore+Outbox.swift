@@ -179,4 +179,11 @@ extension SQLiteStore: OutboxStore {
             return true
         }
     }
+
+    public func optOut(for address: Address) async throws -> OptOut? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM opt_outs WHERE address = ?", arguments: [address.description])
+                .map(Rows.optOut)
+        }
+    }
 }

@@ -24,8 +24,15 @@ extension SQLiteStore: ProfileStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
                 return nil
             }
+            let optOuts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT opt_outs.* FROM opt_outs JOIN identities ON identities.address = opt_outs.address
+                    WHERE identities.customer_id = ? ORDER BY opt_outs.at, opt_outs.address
+                    """, arguments: [id])
             return CustomerProfile(
-                customer: Rows.customer(row), identities: try ProfileQueries.identities(of: id, db: db))
+                customer: Rows.customer(row), identities: try ProfileQueries.identities(of: id, db: db),
+                optOuts: try optOuts.map(Rows.optOut))
         }
     }
 

@@ -57,7 +57,9 @@ public final class SQLiteStore: CursorStoreProvider {
     public func counts() async throws -> [String: Int] {
         try await pool.read { db in
             var counts: [String: Int] = [:]
-            for table in ["customers", "identities", "conversations", "messages", "outbox", "merges", "events"] {
+            for table in [
+                "customers", "identities", "conversations", "messages", "outbox", "merges", "events", "opt_outs",
+            ] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             return counts

@@ -35,7 +35,8 @@ struct WebhookMount: Sendable {
         let webhookRequest = WebhookRequest(
             method: request.method.rawValue, path: request.uri.path,
             query: request.uri.queryParameters.map { (String($0.key), String($0.value)) },
-            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body))
+            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body),
+            rawQuery: request.uri.query ?? "")
         do {
             try route.verify(webhookRequest)
         } catch {

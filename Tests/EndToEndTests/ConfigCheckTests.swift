@@ -38,7 +38,9 @@ struct ConfigCheckTests {
                 "\(path):11: channels[0].settings.secret: environment variable SB_E2E_UNSET_SECRET is not set; export it before starting the hub"
             ))
         #expect(
-            lines.contains("\(path):13: channels[1].type: unknown channel type 'twillio'; known types: email, webhook"))
+            lines.contains(
+                "\(path):13: channels[1].type: unknown channel type 'twillio' (did you mean 'twilio'?); known types: "
+                    + "email, kannel, sms-http, twilio, webhook"))
         #expect(lines.last == "3 problem(s)")
 
         let serve = try runBinary(["serve", "--config", path], environment: environment)

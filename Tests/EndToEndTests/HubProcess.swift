@@ -31,7 +31,8 @@ final class HubProcess: Sendable {
     /// (more `channels:` entries, indented by two spaces) and starts the hub. With `directory`, the
     /// hub reuses that directory's database (a restart).
     static func start(
-        outboundURL: String? = nil, extraYAML: String = "", channelsYAML: String = "", directory reused: URL? = nil
+        outboundURL: String? = nil, extraYAML: String = "", channelsYAML: String = "", directory reused: URL? = nil,
+        port fixedPort: Int = 0
     ) async throws -> HubProcess {
         let directory =
             reused ?? FileManager.default.temporaryDirectory.appendingPathComponent("sb-e2e-\(UUID().uuidString)")
@@ -39,7 +40,7 @@ final class HubProcess: Sendable {
         let config = """
             server:
               host: 127.0.0.1
-              port: 0
+              port: \(fixedPort)
               api_token: ${E2E_API_TOKEN}
             storage:
               sqlite:

@@ -4,9 +4,21 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A local HTTP server standing in for a customer's system: records every request it gets and
-/// answers `{"id": "ext-<n>"}`, or the statuses queued in `failures` first.
+/// A local HTTP server standing in for a customer's system (or a channel's REST API): records every
+/// request it gets on `path` and answers `answer(n)` for the n-th (by default 200 with
+/// `{"id": "ext-<n>"}`), or the statuses queued in `failures` first.
 final class Receiver: Sendable {
+    let path: String
+    let answer: @Sendable (Int) -> (status: Int, body: String)
+
+    init(
+        path: String = "/replies",
+        answer: @escaping @Sendable (Int) -> (status: Int, body: String) = { (200, "{\"id\":\"ext-\($0)\"}") }
+    ) {
+        self.path = path
+        self.answer = answer
+    }
+
     struct Received: Sendable {
         var headers: [String: String]
         var body: [UInt8]
@@ -23,7 +35,7 @@ final class Receiver: Sendable {
     /// Runs the receiver for the duration of `body`, passing its URL.
     func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
-        router.post("/replies") { request, _ -> Response in
+        router.post(RouterPath(path)) { request, _ -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
@@ -34,9 +46,10 @@ final class Receiver: Sendable {
             if let status = self.failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                 return Response(status: HTTPResponse.Status(code: status))
             }
+            let (status, body) = self.answer(count)
             return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: "{\"id\":\"ext-\(count)\"}")))
+                status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "receiver")
@@ -51,7 +64,7 @@ final class Receiver: Sendable {
             }
             var iterator = portStream.makeAsyncIterator()
             guard let port = await iterator.next() else { throw E2EError("receiver did not start") }
-            let result = try await body("http://127.0.0.1:\(port)/replies")
+            let result = try await body("http://127.0.0.1:\(port)\(path)")
             group.cancelAll()
             return result
         }

@@ -49,6 +49,16 @@ struct AddressTableTests {
         ("tel", "00 1 415 555 0100", "tel:+14155550100"),
         ("tel", "+1234567", "tel:+1234567"),  // 7 digits: the shortest accepted
         ("tel", "+123456789012345", "tel:+123456789012345"),  // 15 digits: the E.164 maximum
+        // Read as libphonenumber reads them: repeated '+', an extension (E.164 has none), full-width
+        // digits, the trunk prefix written after the country code.
+        ("tel", "++14155550100", "tel:+14155550100"),
+        ("tel", "+1 415 555 0100 ext 5", "tel:+14155550100"),
+        ("tel", "+\u{FF11}\u{FF14}\u{FF11}\u{FF15}5550100", "tel:+14155550100"),
+        ("tel", "+44 020 7946 0958", "tel:+442079460958"),
+        // A WhatsApp id is a mobile: Brazil's old 8-digit form gets its ninth digit, Mexico loses its 1.
+        ("whatsapp", "+55 11 8765-4321", "whatsapp:+5511987654321"),
+        ("whatsapp", "+52 1 55 1234 5678", "whatsapp:+525512345678"),
+        ("tel", "+55 11 8765-4321", "tel:+551187654321"),  // a tel: may be a landline: kept as written
         ("whatsapp", "0049 30 1234567", "whatsapp:+49301234567"),
         ("whatsapp", "+55 (11) 91234-5678", "whatsapp:+5511912345678"),
     ])
@@ -63,13 +73,11 @@ struct AddressTableTests {
         ("tel", "+123456", "7 to 15 digits"),
         ("tel", "+1234567890123456", "7 to 15 digits"),
         ("tel", "00123456", "7 to 15 digits"),
-        ("tel", "+0123456789", "7 to 15 digits"),  // no country code starts with 0
-        ("tel", "000 44 20 7946 0958", "7 to 15 digits"),
-        ("tel", "+", "7 to 15 digits"),
-        ("tel", "++14155550100", "only digits"),
-        ("tel", "1+4155550100", "only digits"),
-        ("tel", "+1 415 555 0100 ext 5", "only digits"),
-        ("tel", "+\u{FF11}\u{FF14}\u{FF11}\u{FF15}5550100", "only digits"),  // full-width digits
+        ("tel", "+0123456789", "country calling code"),  // no country code starts with 0
+        ("tel", "000 44 20 7946 0958", "country calling code"),
+        ("tel", "+", "not a phone number"),
+        ("tel", "1+4155550100", "international form"),
+        ("tel", "+999 1234 5678", "country calling code"),
         ("whatsapp", "", "empty"),
     ])
     func invalidPhoneNumbers(kind: String, raw: String, messagePart: String) {

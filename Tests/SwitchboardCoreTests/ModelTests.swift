@@ -192,3 +192,17 @@ struct ErrorClassificationTests {
         #expect(HMACSignature.constantTimeEquals("", ""))
     }
 }
+
+struct OptOutPolicyTests {
+    let policy = OptOutPolicy(optOutKeywords: ["stop", "unsubscribe", "arret"], channels: ["sms"])
+
+    @Test func keywordsAloneCaseInsensitiveWithTrailingPunctuation() {
+        #expect(policy.action(for: "STOP", on: "sms") == .optOut(keyword: "STOP"))
+        #expect(policy.action(for: " stop!\n", on: "sms") == .optOut(keyword: "STOP"))
+        #expect(policy.action(for: "Arret.", on: "sms") == .optOut(keyword: "ARRET"))
+        #expect(policy.action(for: "Start", on: "sms") == .optIn(keyword: "START"))
+        #expect(policy.action(for: "stop sending me promos", on: "sms") == nil)
+        #expect(policy.action(for: "STOP", on: "email") == nil)
+        #expect(policy.action(for: "", on: "sms") == nil)
+    }
+}

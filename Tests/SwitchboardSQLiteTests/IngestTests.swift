@@ -25,7 +25,7 @@ struct IngestTests {
             #expect(
                 try await store.counts() == [
                     "customers": 1, "identities": 1, "conversations": 1, "messages": 1, "outbox": 0, "merges": 0,
-                    "events": 0,
+                    "events": 0, "opt_outs": 0,
                 ])
             let customer = try #require(try await store.customer(for: try parseAddress("email:Ana@example.com")))
             #expect(customer.id == result.conversation.customerID)
@@ -120,7 +120,7 @@ struct IngestTests {
             let outcomes = try await store.ingest([], policy: .init())
             #expect(outcomes.isEmpty)
             let counts = try await store.counts()
-            #expect(counts.count == 7 && counts.values.allSatisfy { $0 == 0 })
+            #expect(counts.count == 8 && counts.values.allSatisfy { $0 == 0 })
         }
     }
 

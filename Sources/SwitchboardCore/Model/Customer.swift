@@ -40,11 +40,14 @@ public struct Identity: Sendable, Hashable, Codable {
     /// How it was linked: `inbound`, `equivalence`, `hint`, `merge` …
     public var provenance: String
     public var createdAt: Date
+    /// The handle as the channel first wrote it (`0612345678`), where it differed from the address.
+    public var rawHandle: String?
 
     public init(
         address: Address, customerID: String, originalCustomerID: String, firstSeenChannel: ChannelID?,
-        verified: Bool, provenance: String, createdAt: Date
+        verified: Bool, provenance: String, createdAt: Date, rawHandle: String? = nil
     ) {
+        self.rawHandle = rawHandle
         self.address = address
         self.customerID = customerID
         self.originalCustomerID = originalCustomerID
@@ -59,10 +62,13 @@ public struct Identity: Sendable, Hashable, Codable {
 public struct CustomerProfile: Sendable, Hashable, Codable {
     public var customer: Customer
     public var identities: [Identity]
+    /// Addresses of this customer that opted out of messages (texted STOP).
+    public var optOuts: [OptOut]
 
-    public init(customer: Customer, identities: [Identity]) {
+    public init(customer: Customer, identities: [Identity], optOuts: [OptOut] = []) {
         self.customer = customer
         self.identities = identities
+        self.optOuts = optOuts
     }
 }
 

@@ -108,6 +108,13 @@ public struct Dispatcher: Service {
         if !message.attachments.isEmpty && !capabilities.supportsAttachments {
             throw SendError(.permanent, "channel '\(message.channel)' does not carry attachments")
         }
+        let optOut: OptOut?
+        do {
+            optOut = try await store.optOut(for: message.to)
+        } catch {
+            throw SendError(.transient, "could not read the opt-out list: \(error)")
+        }
+        if let optOut { throw SendError(.permanent, optOut.refusal) }
         return try await adapter.send(message)
     }
 }

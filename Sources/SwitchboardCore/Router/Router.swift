@@ -34,7 +34,10 @@ public struct Router: InboundSink {
         guard !batch.isEmpty else { return [] }
         let outcomes = try await store.ingest(batch, policy: policy)
         if let acknowledger {
-            for case .stored(let stored) in outcomes where acknowledger.shouldAcknowledge(stored) {
+            for case .stored(let stored) in outcomes
+            where acknowledger.shouldAcknowledge(stored)
+                && policy.optOut.action(for: stored.message.text, on: stored.message.channel) == nil
+            {
                 await acknowledger.acknowledge(stored, logger: logger)
             }
         }

@@ -53,6 +53,8 @@ public protocol OutboxStore: Sendable {
     func deadLetters() async throws -> [OutboxItem]
     /// Puts a dead-lettered reply back in the queue (an agent's retry); returns false if there is none.
     func retry(messageID: String) async throws -> Bool
+    /// The opt-out in force for `address` (it texted STOP and not START since), if any.
+    func optOut(for address: Address) async throws -> OptOut?
 }
 
 /// An agent's reply to a conversation.

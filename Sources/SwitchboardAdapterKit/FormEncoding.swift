@@ -1,0 +1,97 @@
+/// `application/x-www-form-urlencoded`, both ways: the body of Twilio's webhooks and REST calls, the
+/// query strings of SMS gateways (Kannel's get-url, its sendsms) and of any form-based provider.
+///
+/// Decoding follows the WHATWG URL standard: `+` is a space, `%XX` a byte, and the bytes are UTF-8
+/// (invalid sequences become U+FFFD, as browsers do). Encoding escapes everything but
+/// `A–Z a–z 0–9 - . _ *` and writes a space as `+`.
+public enum FormEncoding {
+    /// The name–value pairs of a form body or query string, in order, repeated names kept.
+    public static func parse(_ text: String) -> [(name: String, value: String)] {
+        parse(bytes: Array(text.utf8))
+    }
+
+    /// The name–value pairs of form-encoded bytes.
+    public static func parse(bytes: [UInt8]) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
+        for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
+                pairs.append((decode(part[part.startIndex..<equals]), decode(part[part.index(after: equals)...])))
+            } else {
+                pairs.append((decode(part[...]), ""))
+            }
+        }
+        return pairs
+    }
+
+    /// The bytes of one percent-encoded component (`+` stays `+`): for texts an SMS gateway sends in
+    /// another character set (Kannel's UCS-2 messages arrive as UTF-16BE bytes).
+    public static func percentDecodedBytes(_ component: some Collection<UInt8>, plusIsSpace: Bool = true) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(component.count)
+        var index = component.startIndex
+        while index != component.endIndex {
+            let byte = component[index]
+            if byte == UInt8(ascii: "%") {
+                let first = component.index(after: index)
+                if first != component.endIndex {
+                    let second = component.index(after: first)
+                    if second != component.endIndex, let high = hexValue(component[first]),
+                        let low = hexValue(component[second])
+                    {
+                        output.append(high << 4 | low)
+                        index = component.index(after: second)
+                        continue
+                    }
+                }
+                output.append(byte)
+            } else if byte == UInt8(ascii: "+") && plusIsSpace {
+                output.append(UInt8(ascii: " "))
+            } else {
+                output.append(byte)
+            }
+            index = component.index(after: index)
+        }
+        return output
+    }
+
+    /// Encodes pairs as `name=value&…`, in the given order.
+    public static func encode(_ pairs: [(name: String, value: String)]) -> String {
+        pairs.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
+    }
+
+    /// One component, escaped for a form body or a query string.
+    public static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "*"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                output.append("+")
+            default:
+                output.append("%")
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return output
+    }
+
+    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
+
+    private static func decode(_ component: ArraySlice<UInt8>) -> String {
+        String(decoding: percentDecodedBytes(component), as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
