@@ -23,6 +23,15 @@ public struct AdapterContext: Sendable {
     /// (an email Message-ID that proves it is ours). Derive per-purpose keys from it.
     public var hubSecret: String
 
+    /// Where the outside world reaches this channel's webhook routes: the public base URL +
+    /// `/webhooks/<channel id>`, the prefix the hub mounts them under. For channels that are told
+    /// where to call back (status callbacks, delivery reports) and for signatures over the URL.
+    public var webhookBaseURL: String {
+        var base = publicBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/webhooks/\(channel.rawValue)"
+    }
+
     public init(
         channel: ChannelID, logger: Logger, inbound: any InboundSink, cursor: any CursorStore,
         http: any HTTPClient, publicBaseURL: String, mail: any MailTransport = NoMailTransport(),

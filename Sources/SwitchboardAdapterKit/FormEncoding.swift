@@ -12,20 +12,22 @@ public enum FormEncoding {
 
     /// The name–value pairs of form-encoded bytes.
     public static func parse(bytes: [UInt8]) -> [(name: String, value: String)] {
-        var pairs: [(name: String, value: String)] = []
-        for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
-                pairs.append((decode(part[part.startIndex..<equals]), decode(part[part.index(after: equals)...])))
-            } else {
-                pairs.append((decode(part[...]), ""))
-            }
-        }
-        return pairs
+        parseRaw(bytes: bytes).map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }
     }
 
-    /// The bytes of one percent-encoded component (`+` stays `+`): for texts an SMS gateway sends in
-    /// another character set (Kannel's UCS-2 messages arrive as UTF-16BE bytes).
-    public static func percentDecodedBytes(_ component: some Collection<UInt8>, plusIsSpace: Bool = true) -> [UInt8] {
+    /// The pairs with each value left as its decoded bytes, for a value in another character set
+    /// (Kannel passes UCS-2 text as UTF-16BE bytes). Names are UTF-8.
+    public static func parseRaw(bytes: [UInt8]) -> [(name: String, value: [UInt8])] {
+        bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { part in
+            let equals = part.firstIndex(of: UInt8(ascii: "=")) ?? part.endIndex
+            let name = String(decoding: percentDecodedBytes(part[part.startIndex..<equals]), as: UTF8.self)
+            let value = equals == part.endIndex ? [] : percentDecodedBytes(part[part.index(after: equals)...])
+            return (name, value)
+        }
+    }
+
+    /// The bytes of one component: `+` is a space, `%XX` a byte, a malformed `%` kept as it is.
+    private static func percentDecodedBytes(_ component: ArraySlice<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(component.count)
         var index = component.startIndex
@@ -44,7 +46,7 @@ public enum FormEncoding {
                     }
                 }
                 output.append(byte)
-            } else if byte == UInt8(ascii: "+") && plusIsSpace {
+            } else if byte == UInt8(ascii: "+") {
                 output.append(UInt8(ascii: " "))
             } else {
                 output.append(byte)
@@ -81,10 +83,6 @@ public enum FormEncoding {
     }
 
     private static let hexDigits: [Character] = Array("0123456789ABCDEF")
-
-    private static func decode(_ component: ArraySlice<UInt8>) -> String {
-        String(decoding: percentDecodedBytes(component), as: UTF8.self)
-    }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

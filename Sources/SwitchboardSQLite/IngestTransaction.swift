@@ -129,14 +129,15 @@ enum IngestTransaction {
             attachments: envelope.attachments, externalID: envelope.externalID, inReplyTo: envelope.inReplyTo,
             sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil,
             parseWarnings: envelope.parseWarnings)
-        if let action = policy.optOut.action(for: envelope.text, on: envelope.channel) {
-            try applyOptOut(action, message: message, conversation: conversation, from: prepared.from, now: now, db: db)
+        let optOut = policy.optOut.action(for: envelope.text, on: envelope.channel)
+        if let optOut {
+            try applyOptOut(optOut, message: message, conversation: conversation, from: prepared.from, now: now, db: db)
         }
         return .stored(
             StoredMessage(
                 message: message, conversation: conversation, newCustomer: newCustomer,
                 newConversation: decision == .open, reopened: { if case .reopen = decision { true } else { false } }(),
-                merge: merge))
+                merge: merge, optOut: optOut))
     }
 
     /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.

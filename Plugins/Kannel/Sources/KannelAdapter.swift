@@ -23,9 +23,7 @@ public struct KannelAdapter: ChannelAdapter {
     public init(configuration: KannelConfiguration, context: AdapterContext) {
         self.configuration = configuration
         self.context = context
-        var base = configuration.publicURL ?? context.publicBaseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        baseURL = configuration.publicURL == nil ? base + "/webhooks/\(context.channel.rawValue)" : base
+        baseURL = configuration.publicURL ?? context.webhookBaseURL
     }
 
     public var capabilities: ChannelCapabilities {

@@ -92,19 +92,11 @@ enum KannelInbound {
 
     /// A query string read component by component, so a text's bytes can be decoded in its charset.
     struct RawQuery {
-        let pairs: [(name: String, bytes: [UInt8])]
+        let pairs: [(name: String, value: [UInt8])]
 
-        init(_ raw: String) {
-            pairs = Array(raw.utf8).split(separator: UInt8(ascii: "&")).map { part in
-                let equals = part.firstIndex(of: UInt8(ascii: "=")) ?? part.endIndex
-                let name = String(
-                    decoding: FormEncoding.percentDecodedBytes(part[part.startIndex..<equals]), as: UTF8.self)
-                let value = equals == part.endIndex ? [] : FormEncoding.percentDecodedBytes(part[(equals + 1)...])
-                return (name, value)
-            }
-        }
+        init(_ raw: String) { pairs = FormEncoding.parseRaw(bytes: Array(raw.utf8)) }
 
-        func bytes(_ name: String) -> [UInt8]? { pairs.first { $0.name == name }?.bytes }
+        func bytes(_ name: String) -> [UInt8]? { pairs.first { $0.name == name }?.value }
         func text(_ name: String) -> String? { bytes(name).map { String(decoding: $0, as: UTF8.self) } }
     }
 }

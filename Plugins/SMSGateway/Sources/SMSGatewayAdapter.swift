@@ -99,11 +99,9 @@ public struct SMSGatewayAdapter: ChannelAdapter {
         guard message.to.kind == .tel else {
             throw SendError(.invalidRecipient, "\(message.to) is not a phone number")
         }
-        var base = context.publicBaseURL
-        while base.hasSuffix("/") { base.removeLast() }
         let values = [
             "to": message.to.value, "to_digits": String(message.to.value.drop { $0 == "+" }), "text": message.text,
-            "id": message.messageID, "status_url": base + "/webhooks/\(message.channel.rawValue)/status",
+            "id": message.messageID, "status_url": context.webhookBaseURL + "/status",
         ]
         let fields = outbound.body.sorted { $0.key < $1.key }.map {
             ($0.key, Template.render($0.value, values: values))

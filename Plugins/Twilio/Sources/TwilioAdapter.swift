@@ -24,9 +24,7 @@ public struct TwilioAdapter: ChannelAdapter {
     public init(configuration: TwilioConfiguration, context: AdapterContext) {
         self.configuration = configuration
         self.context = context
-        baseURL =
-            configuration.publicURL
-            ?? TwilioConfiguration.trimmingSlash(context.publicBaseURL) + "/webhooks/\(context.channel.rawValue)"
+        baseURL = configuration.publicURL ?? context.webhookBaseURL
     }
 
     public var capabilities: ChannelCapabilities {

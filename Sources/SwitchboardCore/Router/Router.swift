@@ -34,10 +34,9 @@ public struct Router: InboundSink {
         guard !batch.isEmpty else { return [] }
         let outcomes = try await store.ingest(batch, policy: policy)
         if let acknowledger {
+            // A keyword (STOP, START) is not a conversation to acknowledge.
             for case .stored(let stored) in outcomes
-            where acknowledger.shouldAcknowledge(stored)
-                && policy.optOut.action(for: stored.message.text, on: stored.message.channel) == nil
-            {
+            where stored.optOut == nil && acknowledger.shouldAcknowledge(stored) {
                 await acknowledger.acknowledge(stored, logger: logger)
             }
         }

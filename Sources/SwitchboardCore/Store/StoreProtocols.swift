@@ -28,11 +28,14 @@ public struct StoredMessage: Sendable, Hashable {
     public var reopened: Bool
     /// A merge the envelope's verified identifiers triggered, if any.
     public var merge: MergeRecord?
+    /// The opt-out keyword the message was (STOP, START), which the store recorded with it.
+    public var optOut: OptOutPolicy.Action?
 
     public init(
         message: Message, conversation: Conversation, newCustomer: Bool, newConversation: Bool, reopened: Bool,
-        merge: MergeRecord? = nil
+        merge: MergeRecord? = nil, optOut: OptOutPolicy.Action? = nil
     ) {
+        self.optOut = optOut
         self.message = message
         self.conversation = conversation
         self.newCustomer = newCustomer
