@@ -59,6 +59,8 @@ var targets: [Target] = [
         dependencies: ["CCurl", "CCurlShim", "SwitchboardAdapterKit"]
     ),
     .target(name: "SwitchboardFileBlobs", dependencies: ["SwitchboardAdapterKit"]),
+    // Test doubles for adapter tests (a recording HTTP client, a discarding hub, a memory cursor).
+    .target(name: "SwitchboardAdapterTesting", dependencies: ["SwitchboardAdapterKit"]),
     // The email plugin's MIME parser and builder: Foundation only, so the fuzz target builds fast.
     .target(name: "EmailMIME", path: "Plugins/Email/MIME"),
     .testTarget(
@@ -121,7 +123,7 @@ for plugin in plugins {
     targets.append(
         .testTarget(
             name: "\(plugin.module)Tests",
-            dependencies: [.target(name: plugin.module), "SwitchboardCore"],
+            dependencies: [.target(name: plugin.module), "SwitchboardCore", "SwitchboardAdapterTesting"],
             path: "Plugins/\(plugin.folder)/Tests"))
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 import Testing
 
@@ -25,7 +26,7 @@ struct PollingTests {
     @Test func aRestartedAdapterContinuesWhereTheLastStopped() async throws {
         let mail = FakeMail()
         let hub = FakeHub()
-        let cursor = FakeCursor()
+        let cursor = MemoryCursorStore()
         mail.append(letter(messageID: "a@example.org"))
         _ = try await makeAdapter(mail: mail, hub: hub, cursor: cursor).pollOnce()
         // Mail that arrives while the hub is down.

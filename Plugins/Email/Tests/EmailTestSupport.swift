@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 
 @testable import EmailAdapter
@@ -119,17 +120,10 @@ final class FakeHub: InboundSink {
     }
 }
 
-/// One channel instance's cursors.
-final class FakeCursor: CursorStore {
-    let values = Mutex<[String: String]>([:])
-    func value(for key: String) async throws -> String? { values.withLock { $0[key] } }
-    func setValue(_ value: String, for key: String) async throws { values.withLock { $0[key] = value } }
-}
-
 let hubSecret = "unit-test-hub-secret"
 
 func makeAdapter(
-    mail: FakeMail = FakeMail(), hub: FakeHub = FakeHub(), cursor: FakeCursor = FakeCursor(),
+    mail: FakeMail = FakeMail(), hub: FakeHub = FakeHub(), cursor: MemoryCursorStore = MemoryCursorStore(),
     channel: ChannelID = "support", subjectThreading: Bool = false, smtp: Bool = true,
     blobs: any BlobStore = InMemoryBlobStore()
 ) throws -> EmailAdapter {

@@ -1,39 +1,20 @@
 import Foundation
 import Logging
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 import Testing
 
 @testable import KannelAdapter
 
-/// smsbox's sendsms as a fake: records requests, answers 202 "0: Accepted for delivery" by default.
-final class FakeSendsms: HTTPClient {
-    let requests = Mutex<[HTTPClientRequest]>([])
-    let answers = Mutex<[Result<HTTPClientResponse, TransportError>]>([])
-
-    func execute(_ request: HTTPClientRequest) async throws(TransportError) -> HTTPClientResponse {
-        requests.withLock { $0.append(request) }
-        let answer = answers.withLock {
-            $0.isEmpty
-                ? .success(HTTPClientResponse(status: 202, body: Array("0: Accepted for delivery".utf8)))
-                : $0.removeFirst()
-        }
-        return try answer.get()
-    }
-}
-
-/// The channel's cursor store, in memory.
-final class MemoryCursor: CursorStore, InboundSink {
-    let values = Mutex<[String: String]>([:])
-    func value(for key: String) async throws -> String? { values.withLock { $0[key] } }
-    func setValue(_ value: String, for key: String) async throws { values.withLock { $0[key] = value } }
-    func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] { [] }
-    func apply(_ updates: [StatusUpdate]) async throws {}
+/// smsbox's sendsms as a fake: answers 202 "0: Accepted for delivery" unless answers are queued.
+func fakeSendsms() -> RecordingHTTPClient {
+    RecordingHTTPClient { _ in HTTPClientResponse(status: 202, body: Array("0: Accepted for delivery".utf8)) }
 }
 
 let secret = "kannel-unit-secret-0123456789"
 
-func makeAdapter(http: FakeSendsms = FakeSendsms(), cursor: MemoryCursor = MemoryCursor(), maxParts: Int = 3)
+func makeAdapter(http: RecordingHTTPClient = fakeSendsms(), maxParts: Int = 3)
     -> KannelAdapter
 {
     KannelAdapter(
@@ -41,7 +22,8 @@ func makeAdapter(http: FakeSendsms = FakeSendsms(), cursor: MemoryCursor = Memor
             secret: secret, sendsmsURL: "http://127.0.0.1:23113/cgi-bin/sendsms", username: "switchboard",
             password: "sendsms-password", from: "12345", defaultRegion: PhoneRegion("FR"), maxParts: maxParts),
         context: AdapterContext(
-            channel: "kannel", logger: Logger(label: "test"), inbound: cursor, cursor: cursor, http: http,
+            channel: "kannel", logger: Logger(label: "test"), inbound: DiscardingHub(), cursor: DiscardingHub(),
+            http: http,
             publicBaseURL: "http://127.0.0.1:23180"))
 }
 
@@ -125,7 +107,7 @@ struct KannelInboundTests {
 
 struct KannelSendTests {
     @Test func shortReplyIsOnePostWithDLRURL() async throws {
-        let http = FakeSendsms()
+        let http = fakeSendsms()
         let receipt = try await makeAdapter(http: http).send(try message("Votre commande est partie"))
         #expect(receipt.externalID == "msg_1")
         let request = try #require(http.requests.withLock { $0.first })
@@ -142,7 +124,7 @@ struct KannelSendTests {
     }
 
     @Test func longReplyIsOneConcatenatedMessageAndNonGSMTextIsUCS2() async throws {
-        let http = FakeSendsms()
+        let http = fakeSendsms()
         let gsm = String(repeating: "Merci beaucoup € ", count: 12)  // 204 characters, € takes two septets
         _ = try await makeAdapter(http: http).send(try message(gsm))
         let ucs2 = String(repeating: "Спасибо ", count: 20)  // 160 Cyrillic characters: 3 parts of ≤ 67
@@ -171,7 +153,7 @@ struct KannelSendTests {
 
     @Test func smsboxRefusalsAreClassified() async throws {
         func failure(_ status: Int, _ body: String) async -> SendError? {
-            let http = FakeSendsms()
+            let http = fakeSendsms()
             http.answers.withLock { $0.append(.success(HTTPClientResponse(status: status, body: Array(body.utf8)))) }
             do {
                 _ = try await makeAdapter(http: http).send(try message("hi"))

@@ -1,30 +1,15 @@
 import Foundation
 import Logging
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 import Testing
 
 @testable import SMSGatewayAdapter
 
-/// A provider's REST API as a fake.
-final class FakeProvider: HTTPClient {
-    let requests = Mutex<[HTTPClientRequest]>([])
-    let answers = Mutex<[HTTPClientResponse]>([])
-
-    func execute(_ request: HTTPClientRequest) async throws(TransportError) -> HTTPClientResponse {
-        requests.withLock { $0.append(request) }
-        return answers.withLock {
-            $0.isEmpty
-                ? HTTPClientResponse(status: 200, body: Array(#"{"data": {"id": "prov-1"}}"#.utf8)) : $0.removeFirst()
-        }
-    }
-}
-
-struct NoSink: InboundSink, CursorStore {
-    func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] { [] }
-    func apply(_ updates: [StatusUpdate]) async throws {}
-    func value(for key: String) async throws -> String? { nil }
-    func setValue(_ value: String, for key: String) async throws {}
+/// A provider's REST API as a fake: 200 with `{"data": {"id": "prov-1"}}` unless answers are queued.
+func fakeProvider() -> RecordingHTTPClient {
+    RecordingHTTPClient { _ in HTTPClientResponse(status: 200, body: Array(#"{"data": {"id": "prov-1"}}"#.utf8)) }
 }
 
 let hmacSecret = "provider-hmac-secret-0123456789"
@@ -47,11 +32,14 @@ let jsonSettings = """
                   "id_field": "data.id", "max_text_length": 612}}
     """
 
-func makeAdapter(_ settings: String = jsonSettings, http: FakeProvider = FakeProvider()) throws -> SMSGatewayAdapter {
+func makeAdapter(_ settings: String = jsonSettings, http: RecordingHTTPClient = fakeProvider()) throws
+    -> SMSGatewayAdapter
+{
     SMSGatewayAdapter(
         configuration: try configuration(settings),
         context: AdapterContext(
-            channel: "acme", logger: Logger(label: "test"), inbound: NoSink(), cursor: NoSink(), http: http,
+            channel: "acme", logger: Logger(label: "test"), inbound: DiscardingHub(), cursor: DiscardingHub(),
+            http: http,
             publicBaseURL: "https://hub.example.com/"))
 }
 
@@ -140,7 +128,7 @@ struct SMSGatewayInboundTests {
 
 struct SMSGatewaySendTests {
     @Test func jsonBodyFromTheTemplate() async throws {
-        let http = FakeProvider()
+        let http = fakeProvider()
         let message = OutboundMessage(
             messageID: "msg_9", conversationID: "con_1", channel: "acme", to: try Address(parsing: "tel:+33612345678"),
             threadKey: "t", text: "Votre code {to} est prêt", idempotencyKey: "key-9")
@@ -166,8 +154,8 @@ struct SMSGatewaySendTests {
             (429, "slow down", SendError.Code.rateLimited), (503, "down", .transient), (401, "no", .unauthorized),
             (422, "bad number", .permanent), (200, "{}", .permanent),
         ] {
-            let http = FakeProvider()
-            http.answers.withLock { $0 = [HTTPClientResponse(status: status, body: Array(body.utf8))] }
+            let http = fakeProvider()
+            http.answer(status, body)
             let adapter = try makeAdapter(http: http)
             do {
                 _ = try await adapter.send(message)

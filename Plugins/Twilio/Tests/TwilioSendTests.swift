@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 
 struct TwilioSendTests {
     @Test func smsReplyIsAFormPostWithBasicAuthAndStatusCallback() async throws {
-        let http = FakeHTTP()
+        let http = fakeTwilioAPI()
         let receipt = try await makeAdapter(http: http).send(try outbound(to: "tel:+14155550100", text: "Réponse €"))
         #expect(receipt.externalID == "SM00000000000000000000000000000001")
         let request = try #require(http.requests.withLock { $0.first })
@@ -23,7 +24,7 @@ struct TwilioSendTests {
     }
 
     @Test func whatsappReplyLeavesFromTheWhatsAppSender() async throws {
-        let http = FakeHTTP()
+        let http = fakeTwilioAPI()
         _ = try await makeAdapter(http: http).send(try outbound(to: "whatsapp:+5511987654321"))
         let request = try #require(http.requests.withLock { $0.first })
         let form = Dictionary(FormEncoding.parse(bytes: request.body).map { ($0.name, $0.value) }) { a, _ in a }
@@ -43,7 +44,7 @@ struct TwilioSendTests {
     }
 
     @Test func mediaGoesByURL() async throws {
-        let http = FakeHTTP()
+        let http = fakeTwilioAPI()
         let attachment = Attachment(contentType: "image/png", url: "https://cdn.example.com/a.png")
         _ = try await makeAdapter(http: http).send(try outbound(to: "tel:+14155550100", attachments: [attachment]))
         let form = FormEncoding.parse(bytes: try #require(http.requests.withLock { $0.first }).body)
@@ -53,7 +54,7 @@ struct TwilioSendTests {
     /// Error bodies as the REST API returns them (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions).
     @Test func errorCodesAreClassified() async throws {
         func failure(_ status: Int, _ code: Int?, headers: [(name: String, value: String)] = []) async -> SendError? {
-            let http = FakeHTTP()
+            let http = fakeTwilioAPI()
             let body =
                 code.map {
                     #"{"code": \#($0), "message": "Twilio says no", "more_info": "https://www.twilio.com/docs/errors/\#($0)", "status": \#(status)}"#
@@ -84,7 +85,7 @@ struct TwilioSendTests {
     }
 
     @Test func anAnswerWithoutSidIsNotRetried() async throws {
-        let http = FakeHTTP()
+        let http = fakeTwilioAPI()
         http.answer(201, "{}")
         await #expect(throws: SendError.self) {
             _ = try await makeAdapter(http: http).send(try outbound(to: "tel:+14155550100"))
@@ -92,7 +93,7 @@ struct TwilioSendTests {
     }
 
     @Test func aNetworkFailureIsTransient() async throws {
-        let http = FakeHTTP()
+        let http = fakeTwilioAPI()
         http.answers.withLock { $0.append(.failure(TransportError(isRetryable: true, "connection refused"))) }
         let message = try outbound(to: "tel:+14155550100")
         do {

@@ -1,43 +1,17 @@
 import Foundation
 import Logging
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 
 @testable import TwilioAdapter
 
-/// A fake Twilio REST API: records requests and answers with queued responses (201 with a SID by default).
-final class FakeHTTP: HTTPClient {
-    let requests = Mutex<[HTTPClientRequest]>([])
-    let answers = Mutex<[Result<HTTPClientResponse, TransportError>]>([])
-
-    func execute(_ request: HTTPClientRequest) async throws(TransportError) -> HTTPClientResponse {
-        let count = requests.withLock {
-            $0.append(request)
-            return $0.count
-        }
-        let answer = answers.withLock {
-            $0.isEmpty
-                ? .success(
-                    HTTPClientResponse(
-                        status: 201,
-                        body: Array(#"{"sid": "SM\#(String(format: "%032d", count))", "status": "queued"}"#.utf8)))
-                : $0.removeFirst()
-        }
-        return try answer.get()
+/// A fake Twilio REST API: 201 with a new message SID unless answers are queued.
+func fakeTwilioAPI() -> RecordingHTTPClient {
+    RecordingHTTPClient { count in
+        HTTPClientResponse(
+            status: 201, body: Array(#"{"sid": "SM\#(String(format: "%032d", count))", "status": "queued"}"#.utf8))
     }
-
-    func answer(_ status: Int, _ body: String, headers: [(name: String, value: String)] = []) {
-        answers.withLock {
-            $0.append(.success(HTTPClientResponse(status: status, headers: headers, body: Array(body.utf8))))
-        }
-    }
-}
-
-struct NoSink: InboundSink, CursorStore {
-    func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] { [] }
-    func apply(_ updates: [StatusUpdate]) async throws {}
-    func value(for key: String) async throws -> String? { nil }
-    func setValue(_ value: String, for key: String) async throws {}
 }
 
 let accountSID = "AC0123456789abcdef0123456789abcdef"
@@ -45,14 +19,16 @@ let authToken = "0123456789abcdef0123456789abcdef"
 let publicURL = "https://hub.example.com/webhooks/twilio"
 
 func makeAdapter(
-    http: FakeHTTP = FakeHTTP(), whatsappFrom: String? = "whatsapp:+14155238886", from: String? = "+15005550006"
+    http: RecordingHTTPClient = fakeTwilioAPI(), whatsappFrom: String? = "whatsapp:+14155238886",
+    from: String? = "+15005550006"
 ) -> TwilioAdapter {
     TwilioAdapter(
         configuration: TwilioConfiguration(
             accountSID: accountSID, authToken: authToken, from: from, whatsappFrom: whatsappFrom,
             defaultRegion: PhoneRegion("US"), publicURL: publicURL, apiBaseURL: "https://api.twilio.test"),
         context: AdapterContext(
-            channel: "twilio", logger: Logger(label: "test"), inbound: NoSink(), cursor: NoSink(), http: http,
+            channel: "twilio", logger: Logger(label: "test"), inbound: DiscardingHub(), cursor: DiscardingHub(),
+            http: http,
             publicBaseURL: "http://127.0.0.1:8080"))
 }
 

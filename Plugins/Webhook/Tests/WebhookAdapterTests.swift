@@ -1,37 +1,22 @@
 import Foundation
 import Logging
 import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
 import Synchronization
 import Testing
 
 @testable import WebhookAdapter
 
-/// A fake channel endpoint: records requests and answers with queued responses.
-final class FakeHTTP: HTTPClient {
-    let requests = Mutex<[HTTPClientRequest]>([])
-    let answers = Mutex<[Result<HTTPClientResponse, TransportError>]>([])
-
-    func execute(_ request: HTTPClientRequest) async throws(TransportError) -> HTTPClientResponse {
-        requests.withLock { $0.append(request) }
-        let answer = answers.withLock { $0.isEmpty ? .success(HTTPClientResponse(status: 200)) : $0.removeFirst() }
-        return try answer.get()
-    }
-}
-
-struct NoSink: InboundSink, CursorStore {
-    func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] { [] }
-    func apply(_ updates: [StatusUpdate]) async throws {}
-    func value(for key: String) async throws -> String? { nil }
-    func setValue(_ value: String, for key: String) async throws {}
-}
-
 let secret = "unit-test-secret-0123456789"
 
-func adapter(outbound: String? = "https://example.com/replies", http: FakeHTTP = FakeHTTP()) -> WebhookAdapter {
+func adapter(outbound: String? = "https://example.com/replies", http: RecordingHTTPClient = RecordingHTTPClient())
+    -> WebhookAdapter
+{
     WebhookAdapter(
         configuration: .init(secret: secret, outboundURL: outbound),
         context: AdapterContext(
-            channel: "shop", logger: Logger(label: "test"), inbound: NoSink(), cursor: NoSink(), http: http,
+            channel: "shop", logger: Logger(label: "test"), inbound: DiscardingHub(), cursor: DiscardingHub(),
+            http: http,
             publicBaseURL: "http://127.0.0.1:8080"))
 }
 
@@ -181,7 +166,7 @@ struct WebhookSendTests {
         threadKey: "t", subject: "Re: Hi", text: "Hello", inReplyTo: "o-1", idempotencyKey: "sb-msg_1", author: "Bo")
 
     @Test func sendPostsSignedJSONAndReturnsTheRemoteID() async throws {
-        let http = FakeHTTP()
+        let http = RecordingHTTPClient()
         http.answers.withLock {
             $0 = [.success(HTTPClientResponse(status: 201, body: Array(#"{"id":"remote-9"}"#.utf8)))]
         }
@@ -207,7 +192,7 @@ struct WebhookSendTests {
             (400, nil, .permanent), (401, nil, .unauthorized), (404, nil, .invalidRecipient),
         ] as [(Int, String?, SendError.Code)])
     func httpFailuresAreClassified(status: Int, retryAfter: String?, code: SendError.Code) async throws {
-        let http = FakeHTTP()
+        let http = RecordingHTTPClient()
         let headers = retryAfter.map { [(name: "Retry-After", value: $0)] } ?? []
         http.answers.withLock { $0 = [.success(HTTPClientResponse(status: status, headers: headers))] }
         do {
@@ -220,7 +205,7 @@ struct WebhookSendTests {
     }
 
     @Test func transportFailuresKeepTheirRetryability() async throws {
-        let http = FakeHTTP()
+        let http = RecordingHTTPClient()
         http.answers.withLock { $0 = [.failure(TransportError(isRetryable: true, "connection refused"))] }
         await #expect(throws: SendError.self) { _ = try await adapter(http: http).send(message) }
         do {
