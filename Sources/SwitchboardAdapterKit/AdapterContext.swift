@@ -66,6 +66,8 @@ public enum DeliveryOutcome: Sendable, Hashable {
     case duplicate(messageID: String)
     /// Refused; the reason says why. Nothing was stored for this envelope.
     case rejected(reason: String)
+    /// An edit (``InboundEnvelope/replaces``) that updated the stored message.
+    case edited(messageID: String)
 }
 
 /// A small key-value store scoped to one channel instance, for poller positions.

@@ -63,6 +63,9 @@ public struct AddressKind: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let email: AddressKind = "email"
     public static let tel: AddressKind = "tel"
     public static let whatsapp: AddressKind = "whatsapp"
+    /// A WhatsApp business-scoped user id (BSUID, `US.13491208655302741918`): the id WhatsApp gives
+    /// a user per business, the only one it sends for users who hide their number behind a username.
+    public static let whatsappUser: AddressKind = "whatsapp-user"
     public static let telegram: AddressKind = "telegram"
     public static let messenger: AddressKind = "messenger"
     public static let instagram: AddressKind = "instagram"

@@ -12,6 +12,7 @@ enum AddressNormalizer {
         case .whatsapp: return try e164(value, raw: raw, mobile: true)
         case .telegram: return try integer(value, raw: raw, allowNegative: true, what: "a Telegram chat or user id")
         case .x: return try integer(value, raw: raw, allowNegative: false, what: "an X user id")
+        case .whatsappUser: return try businessScopedUserID(value, raw: raw)
         case .messenger, .instagram: return try scoped(value, raw: raw, kind: kind)
         case .matrix: return try matrix(value, raw: raw)
         case .webchat: return try token(value, raw: raw)
@@ -97,6 +98,25 @@ enum AddressNormalizer {
             throw AddressError(raw, "a \(kind.rawValue) address is <page or account id>/<scoped user id>, both numeric")
         }
         return value
+    }
+
+    /// A BSUID: an ISO country code, a period and up to 128 letters or digits (`BR.1502576394655843`),
+    /// or a parent BSUID with `ENT` between (`US.ENT.11815799212886844830`). The country code is
+    /// upper-cased; the rest is kept as WhatsApp sent it (it must be sent back exactly).
+    static func businessScopedUserID(_ value: String, raw: String) throws(AddressError) -> String {
+        var parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let isParent = parts.count == 3 && parts[1] == "ENT"
+        guard parts.count == 2 || isParent, parts[0].count == 2, parts[0].allSatisfy({ $0.isASCII && $0.isLetter }),
+            let id = parts.last, (1...128).contains(id.count),
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
+            throw AddressError(
+                raw,
+                "a WhatsApp business-scoped user id is a country code, '.', and letters or digits: US.13491208655302741918"
+            )
+        }
+        parts[0] = parts[0].uppercased()
+        return parts.joined(separator: ".")
     }
 
     /// `@localpart:server`: the server name is lower-cased; local parts are lower-case by the spec.

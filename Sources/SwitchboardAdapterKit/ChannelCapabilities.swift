@@ -16,11 +16,18 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
     /// (START), as on SMS: the hub then records opt-outs from inbound text and refuses sends to an
     /// opted-out address. The keywords come from the hub's `opt_out:` config.
     public var optOutKeywords: Bool
+    /// The channel sends approved templates (``OutboundMessage/template``).
+    public var templates: Bool
+    /// Free-form replies are allowed only this long after the customer's last message (WhatsApp,
+    /// Messenger and Instagram: 24 hours); after that only a template may be sent. The dispatcher
+    /// refuses a free-form reply outside the window before calling `send`, naming the rule.
+    public var replyWindow: Duration?
 
     public init(
         canReceive: Bool = true, canSend: Bool = true, visibilities: Set<Visibility> = [.private],
         supportsAttachments: Bool = false, maxTextLength: Int? = nil, supportsThreading: Bool = false,
-        deliveryReceipts: Bool = false, optOutKeywords: Bool = false
+        deliveryReceipts: Bool = false, optOutKeywords: Bool = false, templates: Bool = false,
+        replyWindow: Duration? = nil
     ) {
         self.canReceive = canReceive
         self.canSend = canSend
@@ -30,5 +37,7 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
         self.supportsThreading = supportsThreading
         self.deliveryReceipts = deliveryReceipts
         self.optOutKeywords = optOutKeywords
+        self.templates = templates
+        self.replyWindow = replyWindow
     }
 }

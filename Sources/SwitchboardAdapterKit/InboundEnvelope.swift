@@ -39,12 +39,22 @@ public struct InboundEnvelope: Sendable, Hashable {
     /// Problems the adapter worked around while reading the message (a broken attachment, an
     /// unknown charset). Kept with the message, for agents and audits.
     public var parseWarnings: [String]
+    /// The channel's id (``externalID``) of the message this envelope is a new version of: an
+    /// edited Telegram message, a Matrix `m.replace`. The store updates that message's text and
+    /// keeps the earlier text in its edit history; ``externalID`` then names the edit itself (it
+    /// deduplicates redelivered edits). If the original was never stored, the edit is stored as
+    /// the message, under the original's id, so nothing is lost and later edits still find it.
+    public var replaces: String?
+    /// Tags a new conversation starts with (`listening` for public posts found by a search).
+    public var tags: [String]
 
     public init(
         channel: ChannelID, externalID: String, from: Address, to: Address? = nil, threadKey: String,
         visibility: Visibility = .private, subject: String? = nil, text: String, html: String? = nil,
         attachments: [Attachment] = [], inReplyTo: String? = nil, sentAt: Date, raw: RawPayload? = nil,
-        hints: IdentityHints = .init(), isAutomatic: Bool = false, globalID: String? = nil, parseWarnings: [String] = []
+        hints: IdentityHints = .init(), isAutomatic: Bool = false, globalID: String? = nil,
+        parseWarnings: [String] = [],
+        replaces: String? = nil, tags: [String] = []
     ) {
         self.channel = channel
         self.externalID = externalID
@@ -63,6 +73,8 @@ public struct InboundEnvelope: Sendable, Hashable {
         self.isAutomatic = isAutomatic
         self.globalID = globalID
         self.parseWarnings = parseWarnings
+        self.replaces = replaces
+        self.tags = tags
     }
 }
 
@@ -79,14 +91,21 @@ public struct IdentityHints: Sendable, Hashable, Codable {
     /// `whatsapp:+5511…`), where it differs from the address: kept beside the identity, so an agent
     /// can see what the channel said and a normalisation rule can be checked later.
     public var rawHandle: String?
+    /// Other addresses of the very same account on this channel, as the payload states them: a
+    /// WhatsApp user's phone number beside their business-scoped id. The hub files the message
+    /// under whichever profile already has one of them and links the rest to it. Only for ids the
+    /// channel itself pairs in the payload, never for something a customer typed.
+    public var aliases: [Address]
 
     public init(
-        displayName: String? = nil, locale: String? = nil, verifiedAddresses: [Address] = [], rawHandle: String? = nil
+        displayName: String? = nil, locale: String? = nil, verifiedAddresses: [Address] = [], rawHandle: String? = nil,
+        aliases: [Address] = []
     ) {
         self.displayName = displayName
         self.locale = locale
         self.verifiedAddresses = verifiedAddresses
         self.rawHandle = rawHandle
+        self.aliases = aliases
     }
 }
 

@@ -27,12 +27,18 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     /// Sent by the hub on its own (an acknowledgement), not by an agent: channels that can say so
     /// (email's `Auto-Submitted`) do, so the other side never answers it automatically.
     public var isAutomatic: Bool
+    /// An approved template to send instead of free text (WhatsApp outside the customer-service
+    /// window). ``text`` then holds the template as the timeline shows it.
+    public var template: MessageTemplate?
+    /// When the customer last wrote in this conversation (the channel's time of their latest
+    /// message), for channels that allow free-form replies only for a while after it.
+    public var lastInboundAt: Date?
 
     public init(
         messageID: String, conversationID: String, channel: ChannelID, to: Address, threadKey: String,
         subject: String? = nil, text: String, html: String? = nil, attachments: [Attachment] = [],
         inReplyTo: String? = nil, visibility: Visibility = .private, idempotencyKey: String, author: String? = nil,
-        isAutomatic: Bool = false
+        isAutomatic: Bool = false, template: MessageTemplate? = nil, lastInboundAt: Date? = nil
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -48,11 +54,13 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
         self.idempotencyKey = idempotencyKey
         self.author = author
         self.isAutomatic = isAutomatic
+        self.template = template
+        self.lastInboundAt = lastInboundAt
     }
 
     enum CodingKeys: String, CodingKey {
         case messageID, conversationID, channel, to, threadKey, subject, text, html, attachments, inReplyTo
-        case visibility, idempotencyKey, author, isAutomatic
+        case visibility, idempotencyKey, author, isAutomatic, template, lastInboundAt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +80,30 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
         author = try container.decodeIfPresent(String.self, forKey: .author)
         // Outbox rows written before the field existed.
         isAutomatic = try container.decodeIfPresent(Bool.self, forKey: .isAutomatic) ?? false
+        template = try container.decodeIfPresent(MessageTemplate.self, forKey: .template)
+        lastInboundAt = try container.decodeIfPresent(Date.self, forKey: .lastInboundAt)
+    }
+}
+
+/// A message template the channel's owner approved in advance (WhatsApp's message templates), sent
+/// with its parameters where free text is not allowed.
+public struct MessageTemplate: Sendable, Hashable, Codable {
+    /// The template's name as approved (`order_update`).
+    public var name: String
+    /// The language it was approved in (`en_US`).
+    public var language: String
+    /// The body's `{{1}}`, `{{2}}`, … in order.
+    public var parameters: [String]
+
+    public init(name: String, language: String, parameters: [String] = []) {
+        self.name = name
+        self.language = language
+        self.parameters = parameters
+    }
+
+    /// The template as the timeline shows it: `[template order_update (en_US): 123, Friday]`.
+    public var summary: String {
+        "[template \(name) (\(language))" + (parameters.isEmpty ? "" : ": " + parameters.joined(separator: ", ")) + "]"
     }
 }
 

@@ -94,6 +94,8 @@ struct WebhookSummary: Encodable {
                 Item(result: "stored", messageId: message, conversationId: conversation, customerId: customer)
             case .duplicate(let message):
                 Item(result: "duplicate", messageId: message)
+            case .edited(let message):
+                Item(result: "edited", messageId: message)
             case .rejected(let reason):
                 Item(result: "rejected", reason: reason)
             }

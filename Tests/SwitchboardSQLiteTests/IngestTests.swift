@@ -161,6 +161,7 @@ struct IngestTests {
                     storedIDs[externalID] = message.message.id
                 case .duplicate(let messageID): duplicateIDs.append((externalID, messageID))
                 case .rejected(let reason): Issue.record("rejected \(externalID): \(reason)")
+                case .edited: Issue.record("\(externalID) is not an edit")
                 }
             }
             #expect(storedIDs.count == 200)

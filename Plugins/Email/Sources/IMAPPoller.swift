@@ -79,7 +79,7 @@ struct IMAPPoller: Sendable {
             }
             let outcome = try await sink.deliver([envelope]).first
             switch outcome {
-            case .stored?: report.stored += 1
+            case .stored?, .edited?: report.stored += 1
             case .duplicate?: report.duplicates += 1
             case .rejected(let reason)?:
                 // Never skipped: the folder waits here (the channel shows as degraded with this

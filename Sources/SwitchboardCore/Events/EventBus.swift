@@ -4,6 +4,8 @@ import Synchronization
 /// Something agents' screens and outgoing webhooks want to hear about.
 public enum HubEvent: Sendable, Hashable {
     case messageStored(messageID: String, conversationID: String, customerID: String)
+    /// The customer edited a message they sent; its text changed.
+    case messageEdited(messageID: String, conversationID: String, customerID: String)
     case deliveryUpdated(messageID: String, status: String)
     case merged(MergeRecord)
     case unmerged(MergeRecord)

@@ -53,6 +53,10 @@ public struct Router: InboundSink {
                     customerID: stored.conversation.customerID)
             case .duplicate(let messageID):
                 return .duplicate(messageID: messageID)
+            case .edited(let messageID, let conversationID, let customerID):
+                events.publish(
+                    .messageEdited(messageID: messageID, conversationID: conversationID, customerID: customerID))
+                return .edited(messageID: messageID)
             case .rejected(let reason):
                 logger.warning("envelope rejected", metadata: ["reason": "\(reason)"])
                 return .rejected(reason: reason)

@@ -17,6 +17,8 @@ public enum IngestOutcome: Sendable, Hashable {
     case stored(StoredMessage)
     case duplicate(messageID: String)
     case rejected(reason: String)
+    /// An edit (``InboundEnvelope/replaces``) changed the stored message.
+    case edited(messageID: String, conversationID: String, customerID: String)
 }
 
 /// A message that was just stored, with what it changed.
