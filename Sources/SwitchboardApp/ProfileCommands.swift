@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardAdapterKit
 import SwitchboardCore
 import SwitchboardSQLite
 
@@ -85,16 +86,37 @@ struct ReplyCommand: AsyncParsableCommand {
         commandName: "reply", abstract: "Queue a reply; it leaves on the conversation's channel.")
     @OptionGroup var options: DataOptions
     @Argument(help: "The conversation id (con_…).") var conversation: String
-    @Option(help: "The reply text.") var text: String
+    @Option(help: "The reply text (may be left out with --template).") var text: String = ""
     @Option(help: "The agent's name, shown in the timeline.") var author =
         ProcessInfo.processInfo.environment["USER"] ?? "agent"
+    @Flag(help: "Answer privately (a DM) even where the customer wrote publicly.")
+    var `private` = false
+    @Option(help: "With --private on a public conversation: the public reply posted first (\"We've sent you a DM\").")
+    var publicNotice: String?
+    @Option(help: "An approved template to send instead of free text (WhatsApp outside its 24-hour window).")
+    var template: String?
+    @Option(help: "The template's language code, such as en_US.") var language = "en_US"
+    @Option(name: .customLong("param"), help: "A template parameter ({{1}}, {{2}}, … in order); repeat it.")
+    var parameters: [String] = []
+
+    func validate() throws {
+        if text.isEmpty && template == nil {
+            throw ValidationError("give --text, or --template with its --param values")
+        }
+        if publicNotice != nil && !`private` { throw ValidationError("--public-notice goes with --private") }
+        if !parameters.isEmpty && template == nil { throw ValidationError("--param goes with --template") }
+    }
 
     func run() async throws {
         let store = try options.openStore()
-        let message = try await storeCall {
-            try await store.enqueueReply(ReplyRequest(conversationID: conversation, text: text, author: author))
+        let request = ReplyRequest(
+            conversationID: conversation, text: text, author: author, visibility: `private` ? .private : nil,
+            publicNotice: publicNotice,
+            template: template.map { MessageTemplate(name: $0, language: language, parameters: parameters) })
+        let message = try await storeCall { try await store.enqueueReply(request) }
+        try options.output(message) {
+            "queued \(message.id) (\(message.visibility)) on \(message.channel); the running hub sends it"
         }
-        try options.output(message) { "queued \(message.id) on \(message.channel); the running hub sends it" }
     }
 }
 

@@ -95,7 +95,8 @@ public struct ConfigLoader: Sendable {
             server: server, storage: .sqlite(path: storage.sqlite.path),
             identity: IdentityPolicy(
                 linkWhatsAppToPhone: identity.linkWhatsAppToPhone ?? true,
-                autoMergeOnStrongIdentifier: identity.autoMergeOnStrongIdentifier ?? false),
+                autoMergeOnStrongIdentifier: identity.autoMergeOnStrongIdentifier ?? false,
+                addressesInText: identity.addressesInText ?? .suggest),
             reopenWindow: conversations.reopenWindow?.duration ?? IngestPolicy().reopenWindow, optOut: optOut.policy,
             retry: RetryPolicy(
                 maxAttempts: outbox.maxAttempts ?? defaults.maxAttempts,

@@ -75,10 +75,30 @@ struct StorageSection: Decodable {
 struct IdentitySection: Decodable {
     var linkWhatsAppToPhone: Bool?
     var autoMergeOnStrongIdentifier: Bool?
+    var addressesInText: IdentityPolicy.AddressesInText?
 
     enum CodingKeys: String, CodingKey {
         case linkWhatsAppToPhone = "link_whatsapp_to_phone"
         case autoMergeOnStrongIdentifier = "auto_merge_on_strong_identifier"
+        case addressesInText = "addresses_in_text"
+    }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        linkWhatsAppToPhone = try container.decodeIfPresent(Bool.self, forKey: .linkWhatsAppToPhone)
+        autoMergeOnStrongIdentifier = try container.decodeIfPresent(Bool.self, forKey: .autoMergeOnStrongIdentifier)
+        if let rule = try container.decodeIfPresent(String.self, forKey: .addressesInText) {
+            guard let parsed = IdentityPolicy.AddressesInText(rawValue: rule) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .addressesInText, in: container,
+                    debugDescription:
+                        "'\(rule)' is not a rule for email addresses customers type in chat: use suggest (a merge "
+                        + "suggestion for an agent), merge (merge at once) or ignore")
+            }
+            addressesInText = parsed
+        }
     }
 }
 

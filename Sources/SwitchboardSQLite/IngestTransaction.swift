@@ -30,8 +30,10 @@ enum IngestTransaction {
         do {
             try db.inSavepoint {
                 outcome = try ingestUnchecked(prepared, policy: policy, now: now, db: db)
-                if case .stored = outcome { return .commit }
-                return .rollback
+                switch outcome {
+                case .stored, .edited: return .commit
+                case .duplicate, .rejected: return .rollback
+                }
             }
         } catch let error as DatabaseError where error.isDiskProblem {
             throw error
@@ -48,9 +50,12 @@ enum IngestTransaction {
         guard !envelope.externalID.isEmpty else {
             return .rejected(reason: "the envelope has no external id (the channel's message id, used to deduplicate)")
         }
+        if envelope.replaces != nil, case .done(let outcome) = try IngestEdits.apply(prepared, now: now, db: db) {
+            return outcome
+        }
         if let existing = try String.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?"),
-            arguments: [prepared.channel, envelope.externalID])
+            arguments: [prepared.channel, prepared.storedExternalID])
         {
             return .duplicate(messageID: existing)
         }
@@ -62,8 +67,21 @@ enum IngestTransaction {
         }
 
         var (customerID, newCustomer) = try resolveCustomer(prepared, now: now, db: db)
-        let merge = try applyVerifiedHints(prepared, customerID: customerID, policy: policy, now: now, db: db)
+        var merge = try applyVerifiedHints(prepared, customerID: customerID, policy: policy, now: now, db: db)
         if let merge { customerID = merge.targetCustomerID }
+        if !envelope.hints.aliases.isEmpty,
+            let linked = try IngestIdentityLinks.linkAliases(
+                prepared, customerID: customerID, policy: policy, now: now, db: db)
+        {
+            merge = linked
+            customerID = linked.targetCustomerID
+        }
+        if let linked = try IngestIdentityLinks.linkAddressesInText(
+            prepared, customerID: customerID, policy: policy, now: now, db: db)
+        {
+            merge = linked
+            customerID = linked.targetCustomerID
+        }
 
         let sentAt = prepared.sentAtMillis
         let latestRow = try Row.fetchOne(
@@ -82,15 +100,15 @@ enum IngestTransaction {
             conversation = Conversation(
                 id: prepared.conversationID, customerID: customerID, channel: envelope.channel,
                 customerAddress: envelope.from, threadKey: envelope.threadKey, subject: envelope.subject,
-                status: .open, createdAt: now, lastMessageAt: envelope.sentAt)
+                status: .open, tags: envelope.tags, createdAt: now, lastMessageAt: envelope.sentAt)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO conversations (id, customer_id, channel, customer_address, thread_key, subject, status,
-                        created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                        created_at, last_message_at, tags) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
                     """
             ).execute(arguments: [
                 conversation.id, customerID, prepared.channel, prepared.from, envelope.threadKey,
-                envelope.subject, now.millis, sentAt,
+                envelope.subject, now.millis, sentAt, prepared.tagsJSON,
             ])
         case .append(let id), .reopen(let id):
             guard var existing = latest, existing.id == id else {
@@ -106,6 +124,13 @@ enum IngestTransaction {
                         last_message_at = MAX(last_message_at, ?) WHERE id = ?
                     """
             ).execute(arguments: [sentAt, id])
+            let added = envelope.tags.filter { !existing.tags.contains($0) }
+            if !added.isEmpty {
+                conversation.tags += added
+                try db.execute(
+                    sql: "UPDATE conversations SET tags = ? WHERE id = ?",
+                    arguments: [try Rows.json(conversation.tags), id])
+            }
         }
 
         let messageID = prepared.messageID
@@ -119,16 +144,18 @@ enum IngestTransaction {
         ).execute(arguments: [
             messageID, conversation.id, conversation.customerID, prepared.channel,
             envelope.visibility.rawValue, prepared.from, envelope.subject, envelope.text, envelope.html,
-            prepared.attachmentsJSON, envelope.externalID, envelope.inReplyTo, sentAt, now.millis, envelope.isAutomatic,
+            prepared.attachmentsJSON, prepared.storedExternalID, envelope.inReplyTo, sentAt, now.millis,
+            envelope.isAutomatic,
             prepared.raw, envelope.raw?.contentType, envelope.globalID, prepared.parseWarningsJSON,
         ])
         let message = Message(
             id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
             channel: envelope.channel, direction: .inbound, visibility: envelope.visibility,
             author: envelope.from.description, subject: envelope.subject, text: envelope.text, html: envelope.html,
-            attachments: envelope.attachments, externalID: envelope.externalID, inReplyTo: envelope.inReplyTo,
+            attachments: envelope.attachments, externalID: prepared.storedExternalID, inReplyTo: envelope.inReplyTo,
             sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil,
             parseWarnings: envelope.parseWarnings)
+        try IngestEdits.recordEditStoredAsOriginal(prepared, messageID: messageID, now: now, db: db)
         let optOut = policy.optOut.action(for: envelope.text, on: envelope.channel)
         if let optOut {
             try applyOptOut(optOut, message: message, conversation: conversation, from: prepared.from, now: now, db: db)
@@ -166,7 +193,7 @@ enum IngestTransaction {
             }
             return (customerID, false)
         }
-        for equivalent in prepared.equivalents {
+        for equivalent in prepared.equivalents + prepared.aliasCandidates {
             if let partner = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT customer_id, original_customer_id FROM identities WHERE address = ?"),
                 arguments: [equivalent.description])
@@ -175,7 +202,10 @@ enum IngestTransaction {
                 // Filed under the profile the partner address came from, so an un-merge takes both back.
                 try insertIdentity(
                     envelope.from, customerID: customerID, originalCustomerID: partner[1], channel: envelope.channel,
-                    verified: false, provenance: "equivalence:\(equivalent)", rawHandle: envelope.hints.rawHandle,
+                    verified: false,
+                    provenance: prepared.equivalents.contains(equivalent)
+                        ? "equivalence:\(equivalent)" : "alias:\(equivalent)",
+                    rawHandle: envelope.hints.rawHandle,
                     now: now, db: db)
                 try db.cachedStatement(sql: "UPDATE customers SET last_seen = MAX(last_seen, ?) WHERE id = ?")
                     .execute(arguments: [now.millis, customerID])

@@ -13,8 +13,27 @@ enum Migrations {
         migrator.registerMigration("v3-raw-handles-and-opt-outs") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-message-edits") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
+
+    /// Every earlier text of an edited message (NULL when the edit arrived before the original,
+    /// which then never came), keyed by the edit's own id on the channel.
+    static let v4 = """
+        CREATE TABLE message_edits (
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            channel TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            previous_text TEXT,
+            text TEXT NOT NULL,
+            edited_at INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (channel, external_id)
+        );
+        CREATE INDEX message_edits_message ON message_edits(message_id, edited_at);
+        """
 
     /// The sender's handle as the channel wrote it, beside the normalised address; and the
     /// addresses that texted STOP (one row per address while the opt-out is in force).

@@ -21,6 +21,14 @@ struct PreparedEnvelope: Sendable {
     /// Nil when there are none (the common case costs nothing).
     let parseWarningsJSON: String?
     let equivalents: [Address]
+    /// The payload's other ids of the same account, and their certain equivalents: where the
+    /// sender's profile is looked up when the sender's own address is new.
+    let aliasCandidates: [Address]
+    /// The id the message is stored under: the envelope's, or for an edit whose original never
+    /// arrived, the original's (so later edits find it).
+    let storedExternalID: String
+    /// Tags of a new conversation, as JSON.
+    let tagsJSON: String
 
     init(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date) throws {
         self.envelope = envelope
@@ -43,5 +51,10 @@ struct PreparedEnvelope: Sendable {
         raw = envelope.raw.map { Data($0.bytes) }
         parseWarningsJSON = envelope.parseWarnings.isEmpty ? nil : try Rows.json(envelope.parseWarnings)
         equivalents = IdentityResolver.equivalents(of: envelope.from, policy: policy.identity)
+        aliasCandidates = envelope.hints.aliases.flatMap {
+            [$0] + IdentityResolver.equivalents(of: $0, policy: policy.identity)
+        }
+        storedExternalID = envelope.replaces ?? envelope.externalID
+        tagsJSON = envelope.tags.isEmpty ? "[]" : try Rows.json(envelope.tags)
     }
 }

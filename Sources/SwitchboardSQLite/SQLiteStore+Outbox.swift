@@ -6,70 +6,14 @@ import SwitchboardCore
 extension SQLiteStore: OutboxStore {
     public func enqueueReply(_ reply: ReplyRequest) async throws -> Message {
         let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw StoreError(.invalid, "the reply is empty; write some text") }
+        guard !text.isEmpty || reply.template != nil else {
+            throw StoreError(.invalid, "the reply is empty; write some text or name a template")
+        }
+        if let notice = reply.publicNotice, notice.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw StoreError(.invalid, "the public notice is empty; leave it out or write what the public sees")
+        }
         return try await pool.write { db in
-            let now = Date()
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?",
-                    arguments: [reply.conversationID])
-            else {
-                throw StoreError(
-                    .notFound, "no conversation \(reply.conversationID); see the customer's timeline for ids")
-            }
-            let conversation = try Rows.conversation(row)
-            let lastInbound = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT external_id FROM messages WHERE conversation_id = ? AND direction = 'inbound'
-                    ORDER BY sent_at DESC, id DESC LIMIT 1
-                    """,
-                arguments: [conversation.id])
-            let subject =
-                reply.subject ?? conversation.subject.map { $0.lowercased().hasPrefix("re:") ? $0 : "Re: \($0)" }
-            let messageID = SortableID.make("msg_", at: now)
-            let outbound = OutboundMessage(
-                messageID: messageID, conversationID: conversation.id, channel: conversation.channel,
-                to: conversation.customerAddress, threadKey: conversation.threadKey, subject: subject, text: text,
-                inReplyTo: lastInbound, visibility: .private, idempotencyKey: "sb-\(messageID)", author: reply.author,
-                isAutomatic: reply.isAutomatic)
-            try db.execute(
-                sql: """
-                    INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author,
-                        subject, text, in_reply_to, sent_at, received_at, is_automatic, delivery_status)
-                    VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, 'queued')
-                    """,
-                arguments: [
-                    messageID, conversation.id, conversation.customerID, conversation.channel.rawValue,
-                    outbound.visibility.rawValue, reply.author, subject, text, lastInbound, now.millis, now.millis,
-                    reply.isAutomatic,
-                ])
-            try db.execute(
-                sql: "INSERT INTO message_status (message_id, status, at) VALUES (?, 'queued', ?)",
-                arguments: [messageID, now.millis])
-            try db.execute(
-                sql: """
-                    INSERT INTO outbox (message_id, channel, payload, idempotency_key, state, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?)
-                    """,
-                arguments: [
-                    messageID, conversation.channel.rawValue, try Rows.json(outbound), outbound.idempotencyKey,
-                    now.millis, now.millis,
-                ])
-            try db.execute(
-                sql: """
-                    UPDATE conversations SET first_response_at = COALESCE(first_response_at, ?),
-                        last_message_at = MAX(last_message_at, ?) WHERE id = ?
-                    """,
-                // An automatic acknowledgement is not a response by a person.
-                arguments: [reply.isAutomatic ? nil : now.millis, now.millis, conversation.id])
-            return Message(
-                id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
-                channel: conversation.channel, direction: .outbound, visibility: outbound.visibility,
-                author: reply.author, subject: subject, text: text, html: nil, attachments: [], externalID: nil,
-                inReplyTo: lastInbound, sentAt: now, receivedAt: now, isAutomatic: reply.isAutomatic,
-                deliveryStatus: "queued",
-                statusHistory: [StatusEntry(status: "queued", at: now)])
+            try ReplyWriter.enqueue(reply, text: text, now: Date(), db: db)
         }
     }
 

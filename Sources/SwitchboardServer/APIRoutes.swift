@@ -57,9 +57,9 @@ struct APIRoutes: Sendable {
                 let body: ReplyBody = try await decode(request)
                 let message = try await store.enqueueReply(
                     ReplyRequest(
-                        conversationID: try context.parameters.require("id"), text: body.text,
-                        author: body.author ?? "agent",
-                        subject: body.subject))
+                        conversationID: try context.parameters.require("id"), text: body.text ?? "",
+                        author: body.author ?? "agent", subject: body.subject, visibility: body.visibility,
+                        publicNotice: body.publicNotice, template: body.template))
                 dependencies.replyQueued()
                 return try JSONResponse.make(message, status: .accepted)
             }
@@ -176,9 +176,19 @@ struct ConversationDetail: Encodable {
 }
 
 struct ReplyBody: Decodable {
-    var text: String
+    var text: String?
     var author: String?
     var subject: String?
+    /// `public` or `private`; absent: as the customer's latest message.
+    var visibility: Visibility?
+    /// With a private reply to a public conversation: what the public thread is told.
+    var publicNotice: String?
+    var template: MessageTemplate?
+
+    enum CodingKeys: String, CodingKey {
+        case text, author, subject, visibility, template
+        case publicNotice = "public_notice"
+    }
 }
 
 struct StatusBody: Decodable {

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardAdapterKit
 
 /// The admin's identity rules (config `identity:`), DESIGN §3.
@@ -7,10 +8,28 @@ public struct IdentityPolicy: Sendable, Hashable {
     /// A strong identifier learned later (a verified email or phone) merges two profiles
     /// automatically; otherwise it becomes a merge suggestion.
     public var autoMergeOnStrongIdentifier: Bool
+    /// What to do when a customer writes, on a chat channel, an email address that belongs to
+    /// another profile ("my email is ana@example.com").
+    public var addressesInText: AddressesInText
 
-    public init(linkWhatsAppToPhone: Bool = true, autoMergeOnStrongIdentifier: Bool = false) {
+    /// The rule for email addresses customers type into chat messages. Typed text proves nothing
+    /// (anyone can type anyone's address), so the default only suggests.
+    public enum AddressesInText: String, Sendable, Hashable, CaseIterable {
+        /// Record a merge suggestion for an agent (the default).
+        case suggest
+        /// Merge the two profiles at once (for teams whose chat users are signed in elsewhere).
+        case merge
+        /// Ignore addresses in text.
+        case ignore
+    }
+
+    public init(
+        linkWhatsAppToPhone: Bool = true, autoMergeOnStrongIdentifier: Bool = false,
+        addressesInText: AddressesInText = .suggest
+    ) {
         self.linkWhatsAppToPhone = linkWhatsAppToPhone
         self.autoMergeOnStrongIdentifier = autoMergeOnStrongIdentifier
+        self.addressesInText = addressesInText
     }
 }
 
@@ -25,6 +44,25 @@ public enum IdentityResolver {
         case .tel: return (try? Address(kind: .whatsapp, value: address.value)).map { [$0] } ?? []
         default: return []
         }
+    }
+
+    /// The email addresses written in a chat message's text, in order, at most `limit`: candidates
+    /// for a merge with the profiles that own them (never identities of the sender: typed text is
+    /// not proof). Email messages are skipped (their text is full of other people's addresses).
+    public static func emailAddresses(mentionedIn text: String, from sender: Address, limit: Int = 3) -> [Address] {
+        guard sender.kind != .email, text.contains("@") else { return [] }
+        var found: [Address] = []
+        let separators = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",;:()<>[]\"'"))
+        for token in text.components(separatedBy: separators) where token.contains("@") {
+            var candidate = Substring(token)
+            while let last = candidate.last, ".!?".contains(last) { candidate = candidate.dropLast() }
+            guard candidate.first != "@", let address = try? Address(kind: .email, value: String(candidate)),
+                !found.contains(address)
+            else { continue }
+            found.append(address)
+            if found.count == limit { break }
+        }
+        return found
     }
 
     /// What to do when an envelope from one profile vouches for an address that belongs to another

@@ -108,6 +108,7 @@ public struct Dispatcher: Service {
         if !message.attachments.isEmpty && !capabilities.supportsAttachments {
             throw SendError(.permanent, "channel '\(message.channel)' does not carry attachments")
         }
+        try ReplyRules.check(message, capabilities: capabilities, now: Date())
         let optOut: OptOut?
         do {
             optOut = try await store.optOut(for: message.to)

@@ -28,7 +28,9 @@ public struct Acknowledger: Sendable {
     /// wrote it, it is recent, and its sender is a real address (not an `.invalid` stand-in for
     /// one the adapter could not read).
     public func shouldAcknowledge(_ stored: StoredMessage, now: Date = Date()) -> Bool {
+        // Never on a public post (a mention, a listening hit): an automatic answer there is seen by all.
         stored.newConversation && !stored.message.isAutomatic && texts[stored.message.channel] != nil
+            && stored.message.visibility == .private
             && now.timeIntervalSince(stored.message.sentAt) < Double(Self.maxAge.components.seconds)
             && !stored.conversation.customerAddress.value.lowercased().hasSuffix(".invalid")
     }

@@ -65,20 +65,35 @@ public protocol OutboxStore: Sendable {
 /// An agent's reply to a conversation.
 public struct ReplyRequest: Sendable, Hashable {
     public var conversationID: String
+    /// The text; may be empty when ``template`` is given.
     public var text: String
     /// The agent's name, shown in the timeline.
     public var author: String
     public var subject: String?
     /// Sent by the hub on its own (an acknowledgement), not typed by an agent.
     public var isAutomatic: Bool
+    /// Public (a reply post, a comment) or private (a DM). `nil`: the same as the customer's latest
+    /// message in the conversation, so a mention is answered publicly and a DM privately.
+    public var visibility: Visibility?
+    /// With ``visibility`` `.private` on a conversation whose latest message is public: the short
+    /// public answer posted first ("We've sent you a DM"), so moving a public conversation to
+    /// private is one action and the public thread is not left unanswered.
+    public var publicNotice: String?
+    /// An approved template to send instead of free text (WhatsApp outside its 24-hour window).
+    public var template: MessageTemplate?
 
-    public init(conversationID: String, text: String, author: String, subject: String? = nil, isAutomatic: Bool = false)
-    {
+    public init(
+        conversationID: String, text: String, author: String, subject: String? = nil, isAutomatic: Bool = false,
+        visibility: Visibility? = nil, publicNotice: String? = nil, template: MessageTemplate? = nil
+    ) {
         self.conversationID = conversationID
         self.text = text
         self.author = author
         self.subject = subject
         self.isAutomatic = isAutomatic
+        self.visibility = visibility
+        self.publicNotice = publicNotice
+        self.template = template
     }
 }
 

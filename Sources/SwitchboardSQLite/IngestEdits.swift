@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// Edits (``InboundEnvelope/replaces``): a customer changed a message they sent (Telegram's
+/// `edited_message`, Matrix's `m.replace`). The message keeps its id and place in the timeline and
+/// takes the new text; every earlier text stays in `message_edits`, with an `edited` event, so
+/// nothing an agent once read is lost. The edit's own external id deduplicates redelivery.
+enum IngestEdits {
+    /// What ingest does next with an edit.
+    enum Step {
+        /// The edit is fully handled (applied, a duplicate, or refused).
+        case done(IngestOutcome)
+        /// The original was never stored: store the edit as the message, under the original's id.
+        case storeAsOriginal
+    }
+
+    static func apply(_ prepared: PreparedEnvelope, now: Date, db: Database) throws -> Step {
+        let envelope = prepared.envelope
+        guard let original = envelope.replaces else { return .storeAsOriginal }
+        if let seen = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT message_id FROM message_edits WHERE channel = ? AND external_id = ?"),
+            arguments: [prepared.channel, envelope.externalID])
+        {
+            return .done(.duplicate(messageID: seen))
+        }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, conversation_id, customer_id, author, direction, text,
+                            (SELECT MAX(edited_at) FROM message_edits WHERE message_id = messages.id) AS last_edit
+                        FROM messages WHERE channel = ? AND external_id = ?
+                        """), arguments: [prepared.channel, original])
+        else { return .storeAsOriginal }
+        let messageID: String = row["id"]
+        let conversationID: String = row["conversation_id"]
+        let customerID: String = row["customer_id"]
+        let author: String = row["author"]
+        guard row["direction"] == "inbound", author == prepared.from else {
+            return .done(
+                .rejected(
+                    reason:
+                        "\(envelope.from) cannot edit message \(original) on \(envelope.channel): \(author) wrote it"))
+        }
+        let previous: String = row["text"]
+        let lastEdit: Int64? = row["last_edit"]
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO message_edits (message_id, channel, external_id, previous_text, text, edited_at, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            messageID, prepared.channel, envelope.externalID, previous, envelope.text, prepared.sentAtMillis,
+            now.millis,
+        ])
+        // Edits can arrive out of order: an older one goes into the history without changing the text.
+        guard lastEdit.map({ prepared.sentAtMillis >= $0 }) ?? true else {
+            return .done(.duplicate(messageID: messageID))
+        }
+        try db.cachedStatement(sql: "UPDATE messages SET text = ?, html = ? WHERE id = ?")
+            .execute(arguments: [envelope.text, envelope.html, messageID])
+        try ProfileQueries.recordEvent(
+            customerID: customerID, conversationID: conversationID, kind: "edited", actor: prepared.from,
+            detail: "\(prepared.from) edited message \(messageID); it read: \(previous.prefix(500))", now: now, db: db)
+        return .done(.edited(messageID: messageID, conversationID: conversationID, customerID: customerID))
+    }
+
+    /// Records that `messageID` was stored from an edit whose original never arrived, so a
+    /// redelivery of the same edit is a duplicate.
+    static func recordEditStoredAsOriginal(_ prepared: PreparedEnvelope, messageID: String, now: Date, db: Database)
+        throws
+    {
+        guard prepared.envelope.replaces != nil else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO message_edits (message_id, channel, external_id, previous_text, text, edited_at, received_at)
+                VALUES (?, ?, ?, NULL, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            messageID, prepared.channel, prepared.envelope.externalID, prepared.envelope.text, prepared.sentAtMillis,
+            now.millis,
+        ])
+    }
+}
