@@ -1,5 +1,6 @@
 import EmailAdapter
 import KannelAdapter
+import MetaAdapter
 import SMSGatewayAdapter
 import SwitchboardAdapterKit
 import SwitchboardCore
@@ -15,6 +16,9 @@ public enum BuiltinAdapters {
         TwilioAdapter.self,
         KannelAdapter.self,
         SMSGatewayAdapter.self,
+        WhatsAppAdapter.self,
+        MessengerAdapter.self,
+        InstagramAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.
