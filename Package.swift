@@ -16,6 +16,7 @@ let plugins: [(folder: String, module: String, dependencies: [Target.Dependency]
     ("Kannel", "KannelAdapter", ["SwitchboardAdapterKit"]),
     ("SMSGateway", "SMSGatewayAdapter", ["SwitchboardAdapterKit"]),
     ("Meta", "MetaAdapter", ["SwitchboardAdapterKit"]),
+    ("Telegram", "TelegramAdapter", ["SwitchboardAdapterKit"]),
 ]
 
 var targets: [Target] = [

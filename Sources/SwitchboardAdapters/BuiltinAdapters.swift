@@ -4,6 +4,7 @@ import MetaAdapter
 import SMSGatewayAdapter
 import SwitchboardAdapterKit
 import SwitchboardCore
+import TelegramAdapter
 import TwilioAdapter
 import WebhookAdapter
 
@@ -19,6 +20,7 @@ public enum BuiltinAdapters {
         WhatsAppAdapter.self,
         MessengerAdapter.self,
         InstagramAdapter.self,
+        TelegramAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.

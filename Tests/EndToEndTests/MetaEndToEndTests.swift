@@ -45,13 +45,15 @@ import Testing
     /// The Graph API: every send is accepted with a new wamid / mid.
     static func graph() -> StandIn {
         StandIn { request in
-            let count = request.path.count  // any stable value; ids below are unique by request number
-            _ = count
             if request.path.hasSuffix("/messages") {
+                // The Cloud API's answer (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages),
+                // with Messenger's `message_id` beside it so one stand-in serves both.
+                let id = UUID().uuidString.prefix(8)
                 return .init(
                     status: 200,
-                    body: #"{"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],"messages":[{"id":"wamid.OUT\#(UUID().uuidString.prefix(8))"}],"recipient_id":"5551234567890123","message_id":"m_OUT\#(UUID().uuidString.prefix(8))"}"#
-                )
+                    body: #"{"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],"#
+                        + #""messages":[{"id":"wamid.OUT\#(id)"}],"recipient_id":"5551234567890123","#
+                        + #""message_id":"m_OUT\#(id)"}"#)
             }
             return .init(status: 404, body: #"{"error":{"message":"unknown path","type":"OAuthException","code":803}}"#)
         }
