@@ -17,6 +17,7 @@ let plugins: [(folder: String, module: String, dependencies: [Target.Dependency]
     ("SMSGateway", "SMSGatewayAdapter", ["SwitchboardAdapterKit"]),
     ("Meta", "MetaAdapter", ["SwitchboardAdapterKit"]),
     ("Telegram", "TelegramAdapter", ["SwitchboardAdapterKit"]),
+    ("X", "XAdapter", ["SwitchboardAdapterKit"]),
 ]
 
 var targets: [Target] = [

@@ -7,6 +7,7 @@ import SwitchboardCore
 import TelegramAdapter
 import TwilioAdapter
 import WebhookAdapter
+import XAdapter
 
 /// The one list of in-tree channel adapters. A new plugin adds its type here (and its line in
 /// `Package.swift`'s `plugins` list); nothing else in the hub changes.
@@ -21,6 +22,7 @@ public enum BuiltinAdapters {
         MessengerAdapter.self,
         InstagramAdapter.self,
         TelegramAdapter.self,
+        XAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.

@@ -51,7 +51,8 @@ import Testing
                 let id = UUID().uuidString.prefix(8)
                 return .init(
                     status: 200,
-                    body: #"{"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],"#
+                    body:
+                        #"{"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],"#
                         + #""messages":[{"id":"wamid.OUT\#(id)"}],"recipient_id":"5551234567890123","#
                         + #""message_id":"m_OUT\#(id)"}"#)
             }
@@ -153,7 +154,9 @@ import Testing
             #expect(try messageTexts(whatsapp.output) == ["Does it come in another color?"])
             let messenger = try hub.cli(["customers", "timeline", "messenger:1234567890/5551234567890123", "--json"])
             #expect(try messageTexts(messenger.output) == ["This is a text message"])
-            let instagram = try hub.cli(["customers", "timeline", "instagram:17841400000000001/6661234567890123", "--json"])
+            let instagram = try hub.cli([
+                "customers", "timeline", "instagram:17841400000000001/6661234567890123", "--json",
+            ])
             #expect(try messageTexts(instagram.output) == ["Is this still available?"])
             await hub.stop()
         }
@@ -218,7 +221,8 @@ import Testing
             let sentTemplate = templateSend["template"] as? [String: Any]
             #expect(sentTemplate?["name"] as? String == "order_update")
             #expect((sentTemplate?["language"] as? [String: Any])?["code"] as? String == "en_US")
-            let parameters = ((sentTemplate?["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: Any]])?
+            let parameters =
+                ((sentTemplate?["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: Any]])?
                 .compactMap { $0["text"] as? String }
             #expect(parameters == ["A-17", "Friday"])
             await hub.stop()

@@ -74,7 +74,10 @@ final class StandIn: Sendable {
         typealias Context = BasicRequestContext
         let standIn: StandIn
 
-        func handle(_ request: Hummingbird.Request, context: Context, next: (Hummingbird.Request, Context) async throws -> Response)
+        func handle(
+            _ request: Hummingbird.Request, context: Context,
+            next: (Hummingbird.Request, Context) async throws -> Response
+        )
             async throws -> Response
         {
             let buffer = try await request.body.collect(upTo: 1 << 20)

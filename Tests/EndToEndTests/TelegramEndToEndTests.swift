@@ -118,13 +118,17 @@ import Testing
         let api = BotAPI()
         let standIn = api.standIn
         try await standIn.run { apiURL in
-            for number in 1...3 { api.add(700 + number, Self.message(700 + number, id: number, text: "before \(number)")) }
+            for number in 1...3 {
+                api.add(700 + number, Self.message(700 + number, id: number, text: "before \(number)"))
+            }
             let hub = try await HubProcess.start(channelsYAML: Self.channel(mode: "polling", api: apiURL))
             #expect(try await eventually { try timelineTexts(hub).count == 3 })
             await hub.stop(keepingData: true)
 
             // While the hub is down the customer writes more; Telegram keeps what was not confirmed.
-            for number in 4...6 { api.add(700 + number, Self.message(700 + number, id: number, text: "meanwhile \(number)")) }
+            for number in 4...6 {
+                api.add(700 + number, Self.message(700 + number, id: number, text: "meanwhile \(number)"))
+            }
             let callsBefore = standIn.requests(to: "/getUpdates").count
             let again = try await HubProcess.start(
                 channelsYAML: Self.channel(mode: "polling", api: apiURL), directory: hub.directory)
@@ -137,7 +141,9 @@ import Testing
             #expect(Set(texts) == Set((1...3).map { "before \($0)" } + (4...6).map { "meanwhile \($0)" }))
             let firstAfterRestart = try #require(standIn.requests(to: "/getUpdates").dropFirst(callsBefore).first)
             let offset = try firstAfterRestart.json()["offset"] as? Int
-            #expect(offset.map { $0 >= 704 } == true, "the restart started from the stored offset, got \(String(describing: offset))")
+            #expect(
+                offset.map { $0 >= 704 } == true,
+                "the restart started from the stored offset, got \(String(describing: offset))")
             await again.stop()
         }
     }
