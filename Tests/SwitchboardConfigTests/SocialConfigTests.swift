@@ -24,13 +24,15 @@ struct SocialConfigTests {
         let result = loader.load(yaml: yaml, file: "social.yaml")
         #expect(result.diagnostics.map(\.description) == [])
         #expect(result.config?.identity.addressesInText == .suggest)
-        #expect(result.config?.channels.map(\.type.rawValue) == ["whatsapp", "messenger", "instagram", "telegram", "x"])
+        #expect(
+            result.config?.channels.map(\.type.rawValue) == ["whatsapp", "messenger", "instagram", "telegram", "x"])
     }
 
     @Test func anUnknownRuleForTypedAddressesIsExplainedWithItsLine() {
         let yaml = "storage: {sqlite: {path: x}}\nidentity:\n  addresses_in_text: always\n"
         let found = loader.load(yaml: yaml, file: "t.yaml").diagnostics.map(\.description)
-        #expect(found.contains { $0.hasPrefix("t.yaml:3: identity.addresses_in_text: 'always' is not a rule") }, "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("t.yaml:3: identity.addresses_in_text: 'always' is not a rule") }, "\(found)")
     }
 
     @Test(arguments: [
@@ -41,7 +43,10 @@ struct SocialConfigTests {
         ),
         ("telegram", "      bot_token: nope\n      mode: polling\n", "bot_token"),
         ("telegram", "      bot_token: \"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11\"\n      mode: push\n", "mode"),
-        ("x", "      account_id: \"@acme\"\n      access_token: t0123456789abcdef\n      mode: polling\n", "account_id"),
+        (
+            "x", "      account_id: \"@acme\"\n      access_token: t0123456789abcdef\n      mode: polling\n",
+            "account_id"
+        ),
     ])
     func mistakesInTheNewChannelsNameTheirKey(type: String, settings: String, key: String) {
         let yaml = "storage: {sqlite: {path: x}}\nchannels:\n  - id: c\n    type: \(type)\n    settings:\n" + settings
