@@ -15,6 +15,7 @@ let plugins: [(folder: String, module: String, dependencies: [Target.Dependency]
     ("Twilio", "TwilioAdapter", ["SwitchboardAdapterKit"]),
     ("Kannel", "KannelAdapter", ["SwitchboardAdapterKit"]),
     ("SMSGateway", "SMSGatewayAdapter", ["SwitchboardAdapterKit"]),
+    ("Matrix", "MatrixAdapter", ["SwitchboardAdapterKit"]),
 ]
 
 var targets: [Target] = [

@@ -1,5 +1,6 @@
 import EmailAdapter
 import KannelAdapter
+import MatrixAdapter
 import SMSGatewayAdapter
 import SwitchboardAdapterKit
 import SwitchboardCore
@@ -15,6 +16,7 @@ public enum BuiltinAdapters {
         TwilioAdapter.self,
         KannelAdapter.self,
         SMSGatewayAdapter.self,
+        MatrixAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.
