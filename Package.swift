@@ -110,7 +110,7 @@ var targets: [Target] = [
     .testTarget(
         name: "EndToEndTests",
         dependencies: [
-            "SwitchboardCurl",
+            "SwitchboardCurl", "MatrixAdapter",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]
