@@ -18,6 +18,7 @@ let plugins: [(folder: String, module: String, dependencies: [Target.Dependency]
     ("Meta", "MetaAdapter", ["SwitchboardAdapterKit"]),
     ("Telegram", "TelegramAdapter", ["SwitchboardAdapterKit"]),
     ("X", "XAdapter", ["SwitchboardAdapterKit"]),
+    ("Matrix", "MatrixAdapter", ["SwitchboardAdapterKit"]),
 ]
 
 var targets: [Target] = [
@@ -112,7 +113,7 @@ var targets: [Target] = [
     .testTarget(
         name: "EndToEndTests",
         dependencies: [
-            "SwitchboardCurl",
+            "SwitchboardCurl", "MatrixAdapter",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]

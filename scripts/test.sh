@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the build needs, checks formatting and that every
 # folder under Plugins/ is a declared target, starts the real peers (Dovecot and an SMTP peer,
-# Kannel with fakesmsc) and the oracles' Python venv (phonenumbers, twilio), then builds once and
+# Kannel with fakesmsc, Synapse) and the oracles' Python venv (phonenumbers, twilio), then builds once and
 # runs every test (unit, store, and end-to-end tests that start the built binary and drive it over
-# HTTP, IMAP, SMTP and Kannel's SMS interfaces).
+# HTTP, IMAP, SMTP, Kannel's SMS interfaces and the Matrix client-server API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -14,10 +14,11 @@ export SWIFT_DETERMINISTIC_HASHING=1
 bash scripts/check-plugins.sh
 echo "== swift format lint" >&2
 swift format lint --strict --recursive Package.swift Sources Plugins Tests Benchmarks
-# The real servers the end-to-end tests talk to (Dovecot, an SMTP peer, Kannel), on 127.0.0.1 only; the
+# The real servers the end-to-end tests talk to (Dovecot, an SMTP peer, Kannel, Synapse), on 127.0.0.1 only; the
 # tests would start them too, but starting them here installs their packages before the build
 # and stops them (by pid) when the run ends, whatever happens.
 stop_peers() {
+    bash scripts/peers/synapse.sh stop || true
     bash scripts/peers/kannel.sh stop || true
     bash scripts/peers/mail.sh stop || true
 }
@@ -26,6 +27,8 @@ echo "== mail peers" >&2
 bash scripts/peers/mail.sh start
 echo "== Kannel" >&2
 bash scripts/peers/kannel.sh start
+echo "== Synapse (Matrix)" >&2
+bash scripts/peers/synapse.sh start
 echo "== oracles (phonenumbers, twilio)" >&2
 bash scripts/peers/oracles.sh
 echo "== swift test" >&2

@@ -1,5 +1,6 @@
 import EmailAdapter
 import KannelAdapter
+import MatrixAdapter
 import MetaAdapter
 import SMSGatewayAdapter
 import SwitchboardAdapterKit
@@ -23,6 +24,7 @@ public enum BuiltinAdapters {
         InstagramAdapter.self,
         TelegramAdapter.self,
         XAdapter.self,
+        MatrixAdapter.self,
     ]
 
     /// A registry with every in-tree adapter.
