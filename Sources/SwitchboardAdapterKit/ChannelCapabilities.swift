@@ -18,8 +18,9 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
     public var optOutKeywords: Bool
     /// The channel sends approved templates (``OutboundMessage/template``).
     public var templates: Bool
-    /// Free-form replies are allowed only this long after the customer's last message (WhatsApp,
-    /// Messenger and Instagram: 24 hours); after that only a template may be sent. The dispatcher
+    /// Free-form private replies are allowed only this long after the customer's last message
+    /// (WhatsApp, Messenger and Instagram direct messages: 24 hours); after that only a template
+    /// may be sent. Public replies (under a comment) are not limited. The dispatcher
     /// refuses a free-form reply outside the window before calling `send`, naming the rule.
     public var replyWindow: Duration?
 

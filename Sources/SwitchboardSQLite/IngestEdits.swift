@@ -16,6 +16,7 @@ enum IngestEdits {
         case storeAsOriginal
     }
 
+    /// Applies the edit `prepared` carries, or says that it must be stored as its original.
     static func apply(_ prepared: PreparedEnvelope, now: Date, db: Database) throws -> Step {
         let envelope = prepared.envelope
         guard let original = envelope.replaces else { return .storeAsOriginal }

@@ -49,13 +49,16 @@ enum IngestIdentityLinks {
         return merge
     }
 
-    /// Email addresses typed into a chat message that belong to another profile.
+    /// Email addresses typed into a private chat message that belong to another profile: merged
+    /// or suggested by `identity.addresses_in_text`.
     static func linkAddressesInText(
         _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
     ) throws -> MergeRecord? {
         let rule = policy.identity.addressesInText
         let envelope = prepared.envelope
-        guard rule != .ignore else { return nil }
+        // Only what a customer writes to us privately: a public post (a mention, a comment, a group
+        // message) that names an address is anyone's text about anyone.
+        guard rule != .ignore, envelope.visibility == .private else { return nil }
         var current = customerID
         var merge: MergeRecord?
         for address in IdentityResolver.emailAddresses(mentionedIn: envelope.text, from: envelope.from) {
@@ -84,7 +87,7 @@ enum IngestIdentityLinks {
 
     /// Merges `current` into `other` when `merge` allows and the two carry no conflicting verified
     /// identifiers; otherwise records a suggestion for an agent.
-    private static func mergeOrSuggest(
+    static func mergeOrSuggest(
         _ current: String, _ other: String, learned: Address, merge: Bool, reason: String, now: Date, db: Database
     ) throws -> MergeRecord? {
         let decision = IdentityResolver.decide(

@@ -31,8 +31,9 @@ enum IngestTransaction {
             try db.inSavepoint {
                 outcome = try ingestUnchecked(prepared, policy: policy, now: now, db: db)
                 switch outcome {
-                case .stored, .edited: return .commit
-                case .duplicate, .rejected: return .rollback
+                // A late edit is a duplicate that still wrote its history row; other duplicates wrote nothing.
+                case .stored, .edited, .duplicate: return .commit
+                case .rejected: return .rollback
                 }
             }
         } catch let error as DatabaseError where error.isDiskProblem {
@@ -49,6 +50,11 @@ enum IngestTransaction {
         let envelope = prepared.envelope
         guard !envelope.externalID.isEmpty else {
             return .rejected(reason: "the envelope has no external id (the channel's message id, used to deduplicate)")
+        }
+        guard envelope.sentAt.isStorableMessageTime else {
+            return .rejected(
+                reason: "the message time \(envelope.sentAt.timeIntervalSince1970) is not between 1970 and 2200; "
+                    + "the channel adapter must give the time the channel reports, or the time it received the message")
         }
         if envelope.replaces != nil, case .done(let outcome) = try IngestEdits.apply(prepared, now: now, db: db) {
             return outcome
@@ -245,21 +251,11 @@ enum IngestTransaction {
                     sql: "UPDATE identities SET verified = 1 WHERE address = ?", arguments: [learned.description])
                 continue
             }
-            let decision = IdentityResolver.decide(
-                learned: learned, current: try ProfileQueries.identities(of: current, db: db),
-                other: try ProfileQueries.identities(of: other, db: db), policy: policy.identity)
-            switch decision {
-            case .merge:
-                merge = try ProfileQueries.merge(
-                    current, into: other, actor: "identity-rules",
-                    reason: "\(envelope.from) gave the verified identifier \(learned)", now: now, db: db)
-            case .suggest(let reason):
-                try db.execute(
-                    sql: """
-                        INSERT INTO merge_suggestions (id, customer_id, other_customer_id, reason, created_at)
-                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, other_customer_id) DO NOTHING
-                        """,
-                    arguments: [SortableID.make("sug_", at: now), current, other, reason, now.millis])
+            if let record = try IngestIdentityLinks.mergeOrSuggest(
+                current, other, learned: learned, merge: policy.identity.autoMergeOnStrongIdentifier,
+                reason: "\(envelope.from) gave the verified identifier \(learned)", now: now, db: db)
+            {
+                merge = record
             }
         }
         return merge

@@ -16,8 +16,17 @@ enum Migrations {
         migrator.registerMigration("v4-message-edits") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-email-identities-by-lower-case") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
+
+    /// Email addresses customers type in chat are looked up without case (a suggestion, for an
+    /// agent to check), inside the single writer: indexed, so the lookup does not scan identities.
+    static let v5 = """
+        CREATE INDEX identities_email_lower ON identities(lower(address)) WHERE kind = 'email';
+        """
 
     /// Every earlier text of an edited message (NULL when the edit arrived before the original,
     /// which then never came), keyed by the edit's own id on the channel.

@@ -9,6 +9,8 @@ import SwitchboardCore
 /// the customer last wrote (for channels with a reply window). Moving a public conversation to
 /// private writes the public notice first, in the same transaction.
 enum ReplyWriter {
+    /// Writes `reply` (its trimmed `text`, empty for a template) in `db`'s transaction; returns the
+    /// reply's message (the private one, where a public notice was written first).
     static func enqueue(_ reply: ReplyRequest, text: String, now: Date, db: Database) throws -> Message {
         guard
             let row = try Row.fetchOne(

@@ -92,8 +92,20 @@ struct SQLiteCursorStore: CursorStore {
 }
 
 extension Date {
-    /// Milliseconds since 1970, the stored form of every timestamp.
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Milliseconds since 1970, the stored form of every timestamp. Saturating: a time from a
+    /// channel that is not finite or absurdly far away never traps (ingest refuses such envelopes
+    /// by ``isStorableMessageTime``; this guards every other path).
+    var millis: Int64 {
+        let value = (timeIntervalSince1970 * 1000).rounded(.down)
+        guard value.isFinite else { return 0 }
+        return Int64(max(-9.0e15, min(9.0e15, value)))
+    }
+
+    /// Between 1970 and 2200: what a channel's message time can sensibly be.
+    var isStorableMessageTime: Bool {
+        let seconds = timeIntervalSince1970
+        return seconds.isFinite && seconds >= 0 && seconds < 7_258_118_400
+    }
 
     init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }

@@ -111,6 +111,8 @@ import Testing
             ])
             let movedID = try #require((try jsonObject(move.output) as? [String: Any])?["id"] as? String)
             #expect(try await eventually { try await deliveryStatus(hub, mention, movedID) == "sent" })
+            // The notice is sent on its own: wait for its post too.
+            #expect(try await eventually { api.requests(to: "/2/tweets").filter { $0.method == "POST" }.count > posts })
             let newPosts = api.requests(to: "/2/tweets").filter { $0.method == "POST" }.dropFirst(posts)
             #expect(try newPosts.map { try $0.json()["text"] as? String } == ["We've sent you a DM"])
             let newDMs = api.requests.filter { $0.path == "/2/dm_conversations/with/3001969357/messages" }

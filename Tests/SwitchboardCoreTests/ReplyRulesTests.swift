@@ -56,3 +56,12 @@ struct ReplyRulesTests {
         try ReplyRules.check(message(lastInbound: now), capabilities: .init(), now: now)
     }
 }
+
+extension ReplyRulesTests {
+    @Test func aPublicReplyUnderACommentHasNoWindow() throws {
+        try ReplyRules.check(
+            message(lastInbound: now - 900_000, visibility: .public),
+            capabilities: ChannelCapabilities(visibilities: [.public, .private], replyWindow: .seconds(86_400)),
+            now: now)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 import SwitchboardSQLite
@@ -179,5 +180,71 @@ struct SocialIngestTests {
             IdentityResolver.emailAddresses(mentionedIn: "mail me: ana@example.com. or @bo", from: chat).map(
                 \.description)
                 == ["email:ana@example.com"])
+    }
+}
+
+/// The review's cases: the careful (savepoint) path keeps a late edit's history like the fast path,
+/// absurd message times are refused, and public posts never trigger typed-address merges.
+struct SocialIngestEdgeTests {
+    @Test func aLateEditKeepsItsHistoryRowOnTheSavepointPathToo() async throws {
+        try await withTemporaryStore { store, path in
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.text = 'poison'
+                        BEGIN SELECT RAISE(ABORT, 'poisoned message'); END
+                        """)
+            }
+            let stored = try await store.ingestOne(
+                try inbound("1:10", from: "telegram:42", channel: "tg", thread: "chat-1", text: "v1"))
+            var newer = try inbound(
+                "1:10:edit:2", from: "telegram:42", channel: "tg", thread: "chat-1", text: "v3", at: baseTime + 9)
+            newer.replaces = "1:10"
+            _ = try await store.ingest([newer], policy: .init())
+            var late = try inbound(
+                "1:10:edit:1", from: "telegram:42", channel: "tg", thread: "chat-1", text: "v2", at: baseTime + 5)
+            late.replaces = "1:10"
+            // The poisoned neighbour forces the group onto the savepoint-per-envelope path.
+            let outcomes = try await store.ingest(
+                [late, try inbound("p", from: "telegram:43", channel: "tg", thread: "chat-2", text: "poison")],
+                policy: .init())
+            #expect(outcomes.first == .duplicate(messageID: stored.message.id))
+            let history = try await pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT text FROM message_edits WHERE message_id = ? ORDER BY edited_at",
+                    arguments: [stored.message.id])
+            }
+            #expect(history == ["v2", "v3"], "the late edit is in the history")
+            #expect(try await store.message(id: stored.message.id)?.text == "v3")
+        }
+    }
+
+    @Test(arguments: [Double.nan, .infinity, -5, 9e15])
+    func aMessageTimeOutsideReasonIsRefusedWithoutACrash(_ seconds: Double) async throws {
+        try await withTemporaryStore { store in
+            let envelope = try inbound(
+                "t1", from: "telegram:42", channel: "tg", at: Date(timeIntervalSince1970: seconds))
+            let outcomes = try await store.ingest([envelope], policy: .init())
+            guard case .rejected(let reason) = outcomes.first else {
+                Issue.record("stored a message sent at \(seconds): \(outcomes)")
+                return
+            }
+            #expect(reason.contains("between 1970 and 2200"))
+            #expect(try await store.counts()["messages"] == 0)
+        }
+    }
+
+    @Test func anAddressInAPublicPostNeverMergesOrSuggests() async throws {
+        try await withTemporaryStore { store in
+            _ = try await store.ingestOne(try inbound("<m1@x>", from: "email:john@example.com", channel: "mail"))
+            var post = try inbound(
+                "1900", from: "x:7", channel: "x", thread: "post:1900", text: "email john@example.com")
+            post.visibility = .public
+            let stored = try await store.ingestOne(
+                post, policy: IngestPolicy(identity: IdentityPolicy(addressesInText: .merge)))
+            #expect(stored.merge == nil)
+            #expect(try await store.mergeSuggestions().isEmpty)
+        }
     }
 }

@@ -6,6 +6,8 @@ import SwitchboardAdapterKit
 /// Instagram: free-form replies only within 24 hours of the customer's last message). A reply that
 /// breaks one fails for good, with the rule named, instead of being sent to be refused.
 public enum ReplyRules {
+    /// Throws a permanent ``SendError`` naming the rule `message` breaks on a channel with
+    /// `capabilities`, at `now`; returns when it may be sent.
     public static func check(_ message: OutboundMessage, capabilities: ChannelCapabilities, now: Date)
         throws(SendError)
     {
@@ -25,7 +27,8 @@ public enum ReplyRules {
             }
             return
         }
-        guard let window = capabilities.replyWindow else { return }
+        // The window is on direct messages; a public reply (under a comment) has none.
+        guard let window = capabilities.replyWindow, message.visibility == .private else { return }
         let hours = window.components.seconds / 3600
         guard let last = message.lastInboundAt else {
             throw SendError(
