@@ -31,6 +31,13 @@ enum ReplyWriter {
         let lastInboundAt = (latest?["sent_at"] as Int64?).map(Date.init(millis:))
         let customerVisibility = (latest?["visibility"] as String?).flatMap(Visibility.init(rawValue:)) ?? .private
         let visibility = reply.visibility ?? customerVisibility
+        // A public reply answers something public; in a private conversation there is nothing to
+        // answer in public (and a channel would post it as a DM, recorded as public).
+        guard visibility == .private || customerVisibility == .public else {
+            throw StoreError(
+                .invalid,
+                "conversation \(conversation.id) is private (the customer wrote privately); a reply to it is private")
+        }
         let context = Context(
             conversation: conversation, inReplyTo: lastInbound, lastInboundAt: lastInboundAt, author: reply.author,
             isAutomatic: reply.isAutomatic,

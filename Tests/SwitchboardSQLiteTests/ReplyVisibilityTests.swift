@@ -57,6 +57,17 @@ struct ReplyVisibilityTests {
         }
     }
 
+    @Test func aPublicReplyToAPrivateConversationIsRefused() async throws {
+        try await withTemporaryStore { store in
+            let dm = try await store.ingestOne(try inbound("dm:1", from: "x:7", channel: "x", thread: "dm:7"))
+            await #expect(throws: StoreError.self) {
+                try await store.enqueueReply(
+                    ReplyRequest(conversationID: dm.conversation.id, text: "hi", author: "Bo", visibility: .public))
+            }
+            #expect(try await store.claimDue(now: Date(), limit: 10, lease: .seconds(60)).isEmpty)
+        }
+    }
+
     @Test func aTemplateReplyCarriesTheTemplateAndShowsItsSummary() async throws {
         try await withTemporaryStore { store in
             let chat = try await store.ingestOne(try inbound("wamid.1", from: "whatsapp:+16315551181", channel: "wa"))
