@@ -15,7 +15,9 @@ enum InstagramComments {
     ) throws(WebhookRequestError) -> [InboundEnvelope] {
         var envelopes: [InboundEnvelope] = []
         for entry in payload.entry ?? [] where entry.id == accountID {
-            let at = entry.time.map { Date(timeIntervalSince1970: $0 > 100_000_000_000 ? $0 / 1000 : $0) } ?? receivedAt
+            let time = entry.time.flatMap { PayloadTime.date(seconds: $0 > 100_000_000_000 ? $0 / 1000 : $0) }
+            let at = time ?? receivedAt
+            let warnings = time == nil ? entry.time.map { [PayloadTime.warning("time", "\($0)")] } ?? [] : []
             for change in entry.changes ?? [] where change.field == "comments" {
                 guard let comment = change.value, let commenter = comment.from?.id, commenter != accountID else {
                     continue
@@ -34,7 +36,7 @@ enum InstagramComments {
                         channel: channel, externalID: id, from: from, threadKey: media, visibility: .public,
                         text: comment.text ?? "", inReplyTo: comment.parentID, sentAt: at,
                         raw: RawPayload(contentType: "application/json", bytes: body),
-                        hints: IdentityHints(displayName: comment.from?.username)))
+                        hints: IdentityHints(displayName: comment.from?.username), parseWarnings: warnings))
             }
         }
         return envelopes

@@ -33,13 +33,17 @@ struct MessagingInbound {
         var result = WebhookResult()
         for entry in payload.entry ?? [] where entry.id == accountID {
             for event in entry.messaging ?? [] {
-                let at = event.timestamp.map { Date(timeIntervalSince1970: $0 / 1000) } ?? receivedAt
+                let sent = event.timestamp.flatMap { PayloadTime.date(seconds: $0 / 1000) }
+                let at = sent ?? receivedAt
+                let timeWarning =
+                    sent == nil ? event.timestamp.map { PayloadTime.warning("timestamp", "\($0)") } : nil
                 if let message = event.message {
-                    if let envelope = try envelope(message, event: event, at: at, body: body) {
+                    if var envelope = try envelope(message, event: event, at: at, body: body) {
+                        if let timeWarning { envelope.parseWarnings.append(timeWarning) }
                         result.envelopes.append(envelope)
                     }
                 } else if let mids = event.delivery?.mids {
-                    let deliveredAt = event.delivery?.watermark.map { Date(timeIntervalSince1970: $0 / 1000) } ?? at
+                    let deliveredAt = event.delivery?.watermark.flatMap { PayloadTime.date(seconds: $0 / 1000) } ?? at
                     result.statusUpdates += mids.map {
                         StatusUpdate(channel: channel, externalID: $0, status: .delivered, at: deliveredAt)
                     }
@@ -48,7 +52,8 @@ struct MessagingInbound {
                     result.statusUpdates.append(StatusUpdate(channel: channel, externalID: mid, status: .read, at: at))
                 } else if let postback = event.postback, let mid = postback.mid {
                     let message = MessagingWebhook.Message(mid: mid, text: postback.title ?? postback.payload)
-                    if let envelope = try envelope(message, event: event, at: at, body: body) {
+                    if var envelope = try envelope(message, event: event, at: at, body: body) {
+                        if let timeWarning { envelope.parseWarnings.append(timeWarning) }
                         result.envelopes.append(envelope)
                     }
                 }

@@ -50,15 +50,20 @@ enum WhatsAppInbound {
         let identity = try WhatsAppIdentity.resolve(
             message, contact: WhatsAppIdentity.contact(for: message, in: contacts))
         let content = WhatsAppContent.read(message, graph: graph)
+        var warnings = content.warnings
+        let sentAt = date(message.timestamp)
+        if sentAt == nil, let timestamp = message.timestamp {
+            warnings.append(PayloadTime.warning("timestamp", timestamp))
+        }
         return InboundEnvelope(
             channel: channel, externalID: id, from: identity.from, to: to,
             threadKey: "\(phoneNumberID)|\(identity.from)", text: content.text, attachments: content.attachments,
             inReplyTo: content.inReplyTo ?? message.context?.id,
-            sentAt: date(message.timestamp) ?? receivedAt,
+            sentAt: sentAt ?? receivedAt,
             raw: RawPayload(contentType: "application/json", bytes: body),
             hints: IdentityHints(
                 displayName: identity.displayName, rawHandle: identity.rawHandle, aliases: identity.aliases),
-            parseWarnings: content.warnings)
+            parseWarnings: warnings)
     }
 
     /// One status report; nil for states that say nothing the status history keeps (`deleted`, `warning`, `played`).
@@ -81,8 +86,8 @@ enum WhatsAppInbound {
         return StatusUpdate(channel: channel, externalID: id, status: state, at: date(status.timestamp) ?? receivedAt)
     }
 
-    /// WhatsApp's timestamps are Unix seconds, as a string.
+    /// WhatsApp's timestamps are Unix seconds, as a string; nil when missing or not a plausible time.
     static func date(_ timestamp: String?) -> Date? {
-        timestamp.flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) }
+        timestamp.flatMap(TimeInterval.init).flatMap { PayloadTime.date(seconds: $0) }
     }
 }

@@ -61,7 +61,8 @@ enum TelegramErrors {
         }
         if description.contains("deactivated") { return "the customer's Telegram account was deleted" }
         if description.contains("initiate conversation") {
-            return "a bot can only write to people who started a chat with it first"
+            return "the customer must first start a private chat with the bot (open it in Telegram and press "
+                + "Start) before it can write to them privately; until then, reply in the group"
         }
         return "Telegram does not let the bot write to this chat"
     }

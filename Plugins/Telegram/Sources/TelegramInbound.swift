@@ -10,8 +10,10 @@ import SwitchboardAdapterKit
 /// games, member changes …), and every other update type.
 ///
 /// Ids: a message is `<chat.id>:<message_id>` (message ids are unique only inside a chat); an edit
-/// is `<chat.id>:<message_id>:edit:<edit_date>` and ``InboundEnvelope/replaces`` names the message,
-/// so redelivered edits dedup and the hub updates the stored text.
+/// is `<chat.id>:<message_id>:edit:<update_id>` and ``InboundEnvelope/replaces`` names the message,
+/// so redelivered edits dedup (Telegram redelivers an update under its update_id), two edits in
+/// the same second stay apart (edit_date has one-second resolution), and the hub updates the stored
+/// text. An edit's ``InboundEnvelope/sentAt`` is its `edit_date`, which the hub orders edits by.
 enum TelegramInbound {
     /// What one update became.
     enum Outcome: Sendable {
@@ -56,18 +58,16 @@ enum TelegramInbound {
         }
         let chat = String(message.chat.id)
         let messageKey = "\(chat):\(message.messageID)"
-        var externalID = messageKey
-        if isEdit {
-            // Telegram always sets edit_date on an edited message; fall back to the date for safety.
-            externalID += ":edit:\(message.editDate ?? message.date)"
-        }
+        let externalID = isEdit ? "\(messageKey):edit:\(update.updateID)" : messageKey
+        // Telegram always sets edit_date on an edited message; fall back to the date for safety.
+        let sentAt = isEdit ? (message.editDate ?? message.date) : message.date
         return .envelope(
             InboundEnvelope(
                 channel: channel, externalID: externalID, from: from, threadKey: chat,
                 visibility: message.chat.type == "private" ? .private : .public, text: content.text,
                 attachments: content.attachments,
                 inReplyTo: message.replyToMessage.map { "\(chat):\($0.messageID)" },
-                sentAt: Date(timeIntervalSince1970: TimeInterval(message.date)),
+                sentAt: Date(timeIntervalSince1970: TimeInterval(sentAt)),
                 raw: RawPayload(contentType: "application/json", bytes: raw), hints: hints(sender),
                 replaces: isEdit ? messageKey : nil))
     }

@@ -4,7 +4,9 @@ import SwitchboardAdapterKit
 /// The `sendMessage` call for a reply (https://core.telegram.org/bots/api#sendmessage) and the
 /// reading of its answer. A reply goes to the conversation's chat (``OutboundMessage/threadKey``,
 /// the chat id), so in a group it lands in the group, quoting the customer's message where the
-/// hub says which one it answers.
+/// hub says which one it answers. A `.private` reply in a group conversation goes to the
+/// customer's own private chat instead (their user id is that chat's id), without a quote: the
+/// quoted message is in the group, and Telegram quotes only messages of the same chat.
 enum TelegramOutbound {
     /// `chat_id` is "Integer or String": our chat ids, or a public `@channelusername`.
     enum ChatID: Encodable, Equatable {
@@ -62,6 +64,9 @@ enum TelegramOutbound {
                 .invalidRecipient,
                 "'\(message.threadKey)' is not a Telegram chat id; the conversation did not start on Telegram")
         }
+        if message.visibility == .private, message.threadKey != message.to.value {
+            return try privateBody(for: message)
+        }
         return SendMessage(
             chatID: chat, text: message.text,
             replyParameters: replyTarget(message.inReplyTo, chat: message.threadKey).map {
@@ -69,7 +74,19 @@ enum TelegramOutbound {
             })
     }
 
-    /// The message id in `<chat>:<message_id>` (or an edit's `<chat>:<message_id>:edit:<date>`) when
+    /// A private reply to a customer met in a group: to their user id, which is the id of their
+    /// private chat with the bot. Telegram refuses it (403) until they have started that chat.
+    static func privateBody(for message: OutboundMessage) throws(SendError) -> SendMessage {
+        guard let user = Int64(message.to.value) else {
+            throw SendError(
+                .invalidRecipient,
+                "'\(message.to.value)' is not a Telegram user id, so a private reply cannot reach them; "
+                    + "reply publicly in the conversation instead")
+        }
+        return SendMessage(chatID: .id(user), text: message.text, replyParameters: nil)
+    }
+
+    /// The message id in `<chat>:<message_id>` (or an edit's `<chat>:<message_id>:edit:<update_id>`) when
     /// `<chat>` is the chat we send to: Telegram quotes only messages of the same chat.
     static func replyTarget(_ externalID: String?, chat: String) -> Int64? {
         guard let parts = externalID?.split(separator: ":", omittingEmptySubsequences: false), parts.count >= 2,

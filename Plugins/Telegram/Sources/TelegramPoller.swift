@@ -101,10 +101,17 @@ struct TelegramPoller: Sendable {
         var report = Report(fetched: elements.count)
         var pending: [(updateID: Int64, envelope: InboundEnvelope)] = []
         var highest: Int64?
+        var unconfirmable: Int64?
         for json in elements {
             guard let updateID = Self.updateID(json) else {
                 report.skipped += 1
                 logger.warning("skipped a Telegram update without an update_id")
+                continue
+            }
+            guard !updateID.addingReportingOverflow(1).overflow else {
+                // No offset lies above it, so it could never be confirmed: a bad update.
+                report.skipped += 1
+                unconfirmable = updateID
                 continue
             }
             highest = max(highest ?? updateID, updateID)
@@ -136,7 +143,14 @@ struct TelegramPoller: Sendable {
             }
         }
         if let highest, highest >= (offset ?? Int64.min) {
-            try await cursor.setValue(String(highest + 1), for: Self.offsetKey)
+            let (next, overflow) = highest.addingReportingOverflow(1)
+            if !overflow { try await cursor.setValue(String(next), for: Self.offsetKey) }
+        }
+        if let unconfirmable {
+            throw TelegramPollError(
+                "getUpdates returned update_id \(unconfirmable), the largest possible: no offset can confirm it, so "
+                    + "Telegram would send it forever. This is not a real Telegram update: check api_base_url points "
+                    + "at the Bot API (the other updates of the batch were stored)")
         }
         return report
     }

@@ -104,14 +104,28 @@ import Testing
 
     @Test func anEditReplacesTheOriginalUnderItsOwnStableID() async throws {
         let edit = try #require(try await envelope(editedText))
-        #expect(edit.externalID == "1111111:1365:edit:1700000400")
+        #expect(edit.externalID == "1111111:1365:edit:10005")
         #expect(edit.replaces == "1111111:1365")
+        // The time of the edit, which the hub orders edits by, not the original message's date.
+        #expect(edit.sentAt == Date(timeIntervalSince1970: 1_700_000_400))
         #expect(edit.text == "Bonjour 👋 I need help")
         #expect(edit.threadKey == "1111111")
         // The same edit delivered again keeps its id, so it dedups.
         #expect(try await envelope(editedText)?.externalID == edit.externalID)
         // The original it replaces is exactly the id the first version was stored under.
         #expect(try await envelope(privateText)?.externalID == edit.replaces)
+    }
+
+    /// edit_date counts seconds: two edits in one second must still be two edits.
+    @Test func twoEditsInTheSameSecondKeepApartByUpdateID() async throws {
+        let second = editedText.replacingOccurrences(of: #""update_id": 10005"#, with: #""update_id": 10006"#)
+            .replacingOccurrences(of: "I need help", with: "I need help now")
+        let first = try #require(try await envelope(editedText))
+        let next = try #require(try await envelope(second))
+        #expect(next.externalID == "1111111:1365:edit:10006")
+        #expect(next.externalID != first.externalID)
+        #expect(next.replaces == first.replaces)
+        #expect(next.sentAt == first.sentAt)
     }
 
     @Test func botsChannelPostsAndServiceMessagesAreSkipped() async throws {

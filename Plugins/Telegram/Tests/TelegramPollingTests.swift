@@ -111,6 +111,28 @@ import Testing
         #expect(storedOffset(cursor) == "10001")
     }
 
+    /// No offset is above Int64.max, so such an update could never be confirmed: a clear error,
+    /// after the rest of the batch is stored, and no arithmetic overflow.
+    @Test func anUpdateIDOfInt64MaxIsABadUpdateNotACrash() async throws {
+        let http = fakeTelegramAPI()
+        let largest = privateText.replacingOccurrences(
+            of: #""update_id": 10000"#, with: #""update_id": 9223372036854775807"#
+        ).replacingOccurrences(of: #""message_id": 1365"#, with: #""message_id": 1366"#)
+        http.answer(200, updatesAnswer([privateText, largest]))
+        let cursor = MemoryCursorStore()
+        let sink = ObservingSink(cursor: cursor)
+        do {
+            _ = try await makeAdapter(http: http, cursor: cursor, sink: sink).pollOnce()
+            Issue.record("an update that can never be confirmed was passed over")
+        } catch let error as TelegramPollError {
+            #expect(error.description.contains("9223372036854775807"))
+            #expect(error.description.contains("api_base_url"))
+            #expect(!error.isRetryable)
+        }
+        #expect(sink.inner.storedIDs == ["1111111:1365"])
+        #expect(storedOffset(cursor) == "10001")
+    }
+
     @Test func aWebhookConflictSaysHowToFixIt() async throws {
         let http = fakeTelegramAPI()
         http.answer(

@@ -34,12 +34,43 @@ import Testing
     }
 
     @Test func groupsAreAddressedByTheirNegativeChatID() async throws {
-        let message = try outbound(threadKey: "-1001234567890", inReplyTo: "-1001234567890:52:edit:1700000999")
+        let message = try outbound(
+            threadKey: "-1001234567890", inReplyTo: "-1001234567890:52:edit:10009", visibility: .public)
         let (receipt, request) = try await sent(message, answer: sentAnswer(chat: -1_001_234_567_890, messageID: 60))
         #expect(receipt.externalID == "-1001234567890:60")
         let body = jsonBody(request)
         #expect((body["chat_id"] as? NSNumber)?.int64Value == -1_001_234_567_890)
         #expect(((body["reply_parameters"] as? [String: Any])?["message_id"] as? NSNumber)?.intValue == 52)
+    }
+
+    /// A private reply to a customer met in a group goes to their private chat with the bot (its id
+    /// is their user id), never to the group, and quotes nothing: the message is in another chat.
+    @Test func aPrivateReplyInAGroupGoesToTheCustomersPrivateChat() async throws {
+        let message = try outbound(
+            threadKey: "-1001234567890", inReplyTo: "-1001234567890:52", visibility: .private)
+        let (receipt, request) = try await sent(message)
+        #expect(receipt.externalID == "1111111:1400")
+        let body = jsonBody(request)
+        #expect((body["chat_id"] as? NSNumber)?.int64Value == 1_111_111)
+        #expect(body["text"] as? String == "Thanks, on its way")
+        #expect(body["reply_parameters"] == nil)
+    }
+
+    /// Telegram refuses a bot's first message to someone who never started it.
+    @Test func aPrivateReplyToSomeoneWhoNeverStartedTheBotSaysWhatTheyMustDo() async throws {
+        let http = fakeTelegramAPI()
+        http.answer(403, errorAnswer(403, "Forbidden: bot can't initiate conversation with a user"))
+        let message = try outbound(threadKey: "-1001234567890", visibility: .private)
+        do {
+            _ = try await makeAdapter(http: http).send(message)
+            Issue.record("a refused private reply was taken as sent")
+        } catch {
+            #expect(error.code == .invalidRecipient)
+            #expect(error.message.contains("must first start a private chat with the bot"))
+            #expect(error.message.contains("403"))
+        }
+        let request = try #require(http.requests.withLock { $0.first })
+        #expect((jsonBody(request)["chat_id"] as? NSNumber)?.int64Value == 1_111_111)
     }
 
     @Test func noQuoteWithoutAReplyOrForAnotherChatsMessage() async throws {

@@ -68,13 +68,14 @@ func jsonBody(_ request: HTTPClientRequest) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
 }
 
-func outbound(threadKey: String = "1111111", text: String = "Thanks, on its way", inReplyTo: String? = nil)
-    throws -> OutboundMessage
-{
+func outbound(
+    threadKey: String = "1111111", text: String = "Thanks, on its way", inReplyTo: String? = nil,
+    visibility: Visibility = .private
+) throws -> OutboundMessage {
     OutboundMessage(
         messageID: "msg_1", conversationID: "con_1", channel: "telegram",
         to: try Address(kind: .telegram, value: "1111111"), threadKey: threadKey, text: text, inReplyTo: inReplyTo,
-        idempotencyKey: "key-1")
+        visibility: visibility, idempotencyKey: "key-1")
 }
 
 /// Keeps every log line (message and metadata), so tests can check no secret is logged.

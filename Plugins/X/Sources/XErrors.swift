@@ -37,13 +37,33 @@ enum XErrors {
         return Problem()
     }
 
-    /// How long X asked us to wait: `x-rate-limit-reset` minus now, else `Retry-After`.
+    /// The shortest and longest wait taken from X's headers: a reset in the past still waits a
+    /// second, and a reset absurdly far ahead (or a garbled one) waits an hour, not forever.
+    static let waitRange: ClosedRange<Double> = 1...3600
+
+    /// How long X asked us to wait: `x-rate-limit-reset` minus now, else `Retry-After` (seconds),
+    /// clamped to ``waitRange``. Values that are not finite numbers (`nan`, `inf`) are ignored.
     static func retryAfter(_ response: HTTPClientResponse, now: Date = Date()) -> Duration? {
-        if let reset = response.header("x-rate-limit-reset").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }
-        ) {
-            return .seconds(max(1, Int((reset - now.timeIntervalSince1970).rounded(.up))))
+        if let reset = seconds(response.header("x-rate-limit-reset")) {
+            return clampedWait(reset - now.timeIntervalSince1970)
         }
-        return response.retryAfter
+        return seconds(response.header("Retry-After")).map(clampedWait)
+    }
+
+    /// A header's number, if it is a finite one.
+    static func seconds(_ header: String?) -> Double? {
+        guard let header, let value = Double(header.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            return nil
+        }
+        return value
+    }
+
+    /// Whole seconds within ``waitRange``; never traps, whatever the double.
+    static func clampedWait(_ seconds: Double) -> Duration {
+        let bounded =
+            seconds.isFinite
+            ? min(max(seconds.rounded(.up), waitRange.lowerBound), waitRange.upperBound) : waitRange.upperBound
+        return .seconds(Int(exactly: bounded) ?? Int(waitRange.upperBound))
     }
 
     /// Classifies an error answer. `action` says what was attempted ("posting the reply").

@@ -46,22 +46,26 @@ struct XInbound: Sendable {
 
     /// The envelope for a public post: a mention, a reply, or a post found by listening (`tags`).
     func envelope(for post: Post, tags: [String] = [], receivedAt: Date) throws -> InboundEnvelope {
-        InboundEnvelope(
+        let sent = XDates.sentAt(post.createdAt, receivedAt: receivedAt)
+        return InboundEnvelope(
             channel: channel, externalID: post.id, from: try address(of: post.author), to: ourAddress,
             threadKey: "post:" + (post.conversationID ?? post.id), visibility: .public, text: post.text,
-            inReplyTo: post.repliedTo, sentAt: post.createdAt ?? receivedAt,
-            raw: RawPayload(contentType: "application/json", bytes: post.raw), hints: hints(post.author), tags: tags)
+            inReplyTo: post.repliedTo, sentAt: sent.date,
+            raw: RawPayload(contentType: "application/json", bytes: post.raw), hints: hints(post.author),
+            parseWarnings: sent.warning.map { [$0] } ?? [], tags: tags)
     }
 
     /// The envelope for a DM to the brand account.
     func envelope(for message: DirectMessage, receivedAt: Date) throws -> InboundEnvelope {
-        let warnings =
+        var warnings =
             message.mediaCount > 0
             ? ["the DM carried \(message.mediaCount) media attachment(s); open the conversation on X to see them"] : []
+        let sent = XDates.sentAt(message.createdAt, receivedAt: receivedAt)
+        if let warning = sent.warning { warnings.append(warning) }
         return InboundEnvelope(
             channel: channel, externalID: "dm:" + message.id, from: try address(of: message.sender), to: ourAddress,
             threadKey: "dm:" + message.sender.id, visibility: .private, text: message.text,
-            sentAt: message.createdAt ?? receivedAt,
+            sentAt: sent.date,
             raw: RawPayload(contentType: "application/json", bytes: message.raw), hints: hints(message.sender),
             parseWarnings: warnings)
     }
@@ -140,7 +144,23 @@ enum XDates {
         return formatter.date(from: text)
     }
 
-    /// Epoch milliseconds as a string (`created_timestamp`, `timestamp_ms`).
+    /// The times a payload may plausibly name: 1970 through 2199. Outside them (or not a number at
+    /// all: `nan`, `inf`) a timestamp is garbage, and a `Date` made of it traps where it is used.
+    static let plausible = Date(timeIntervalSince1970: 0)..<Date(timeIntervalSince1970: 7_258_118_400)
+
+    /// A message's time, or when the hub received it (with a parse warning) when the payload's
+    /// time is implausible.
+    static func sentAt(_ date: Date?, receivedAt: Date) -> (date: Date, warning: String?) {
+        guard let date else { return (receivedAt, nil) }
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, plausible.contains(date) else {
+            return (receivedAt, "X gave an impossible time (\(seconds) s since 1970); the time it arrived is shown")
+        }
+        return (date, nil)
+    }
+
+    /// Epoch milliseconds as a string (`created_timestamp`, `timestamp_ms`); an implausible value
+    /// is kept as it is, for ``sentAt(_:receivedAt:)`` to replace with a warning.
     static func milliseconds(_ text: String?) -> Date? {
         guard let text, let millis = Double(text) else { return nil }
         return Date(timeIntervalSince1970: millis / 1000)
