@@ -57,12 +57,25 @@ public struct WebhookResult: Sendable {
     public var envelopes: [InboundEnvelope]
     public var statusUpdates: [StatusUpdate]
     public var response: WebhookResponse?
+    /// Items of an authentic request that could not be read, each with why, where others in the
+    /// same request could: the server stores the rest, answers 2xx (a channel that batches would
+    /// otherwise redeliver the whole batch, good items too, for ever) and logs each reason as a
+    /// warning. When nothing in a request can be read, throw ``WebhookRequestError`` instead.
+    public var skipped: [String]
 
-    public init(envelopes: [InboundEnvelope] = [], statusUpdates: [StatusUpdate] = [], response: WebhookResponse? = nil)
-    {
+    public init(
+        envelopes: [InboundEnvelope] = [], statusUpdates: [StatusUpdate] = [], response: WebhookResponse? = nil,
+        skipped: [String] = []
+    ) {
         self.envelopes = envelopes
         self.statusUpdates = statusUpdates
         self.response = response
+        self.skipped = skipped
+    }
+
+    /// Throws the first skipped reason when nothing at all could be read.
+    public func requireSomethingReadable() throws(WebhookRequestError) {
+        if envelopes.isEmpty, statusUpdates.isEmpty, let first = skipped.first { throw WebhookRequestError(first) }
     }
 }
 

@@ -54,6 +54,9 @@ struct WebhookMount: Sendable {
             logger.error("webhook handler failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
             return JSONResponse.error(.badRequest, "the request could not be processed: \(error)")
         }
+        for reason in result.skipped {
+            logger.warning("webhook item skipped", metadata: ["channel": "\(channel)", "reason": "\(reason)"])
+        }
         do {
             let outcomes = try await dependencies.inbound.deliver(result.envelopes)
             try await dependencies.inbound.apply(result.statusUpdates)
@@ -63,7 +66,8 @@ struct WebhookMount: Sendable {
                     headers: [.contentType: response.contentType],
                     body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
             }
-            let summary = WebhookSummary(outcomes: outcomes, statusUpdates: result.statusUpdates.count)
+            let summary = WebhookSummary(
+                outcomes: outcomes, statusUpdates: result.statusUpdates.count, skipped: result.skipped)
             let rejected = outcomes.contains { if case .rejected = $0 { true } else { false } }
             return try JSONResponse.make(summary, status: rejected ? .unprocessableContent : .ok)
         } catch {
@@ -85,9 +89,12 @@ struct WebhookSummary: Encodable {
 
     var results: [Item]
     var statusUpdates: Int
+    /// Items the channel's adapter could not read, with why (the rest were stored).
+    var skipped: [String]?
 
-    init(outcomes: [DeliveryOutcome], statusUpdates: Int) {
+    init(outcomes: [DeliveryOutcome], statusUpdates: Int, skipped: [String] = []) {
         self.statusUpdates = statusUpdates
+        self.skipped = skipped.isEmpty ? nil : skipped
         results = outcomes.map { outcome in
             switch outcome {
             case .stored(let message, let conversation, let customer):

@@ -44,9 +44,11 @@ public struct InstagramAdapter: ChannelAdapter {
         let inbound = inbound
         return MetaWebhookRoutes.routes(settings: configuration.settings) { request throws(WebhookRequestError) in
             let now = Date()
-            var (payload, result) = try inbound.read(request.body, receivedAt: now)
-            result.envelopes += try InstagramComments.envelopes(
-                payload, accountID: inbound.accountID, channel: inbound.channel, body: request.body, receivedAt: now)
+            var (payload, result) = try inbound.read(request.body, receivedAt: now, requireReadable: false)
+            result.envelopes += InstagramComments.envelopes(
+                payload, accountID: inbound.accountID, channel: inbound.channel, body: request.body, receivedAt: now,
+                skipped: &result.skipped)
+            try result.requireSomethingReadable()
             return result
         }
     }

@@ -11,8 +11,9 @@ import SwitchboardAdapterKit
 /// (`recipient: {comment_id}`), which Instagram allows once per comment within seven days.
 enum InstagramComments {
     static func envelopes(
-        _ payload: MessagingWebhook, accountID: String, channel: ChannelID, body: [UInt8], receivedAt: Date
-    ) throws(WebhookRequestError) -> [InboundEnvelope] {
+        _ payload: MessagingWebhook, accountID: String, channel: ChannelID, body: [UInt8], receivedAt: Date,
+        skipped: inout [String]
+    ) -> [InboundEnvelope] {
         var envelopes: [InboundEnvelope] = []
         for entry in payload.entry ?? [] where entry.id == accountID {
             let time = entry.time.flatMap { PayloadTime.date(seconds: $0 > 100_000_000_000 ? $0 / 1000 : $0) }
@@ -23,13 +24,15 @@ enum InstagramComments {
                     continue
                 }
                 guard let id = comment.id, !id.isEmpty, let media = comment.media?.id, !media.isEmpty else {
-                    throw WebhookRequestError("a comments change has no comment 'id' or 'media.id'")
+                    skipped.append("a comments change has no comment 'id' or 'media.id'")
+                    continue
                 }
                 let from: Address
                 do {
                     from = try Address(kind: .instagram, value: "\(accountID)/\(commenter)")
                 } catch {
-                    throw WebhookRequestError("'from.id' \(error.message)")
+                    skipped.append("comment \(id): 'from.id' \(error.message)")
+                    continue
                 }
                 envelopes.append(
                     InboundEnvelope(

@@ -18,7 +18,11 @@ struct MessagingInbound {
     /// Messenger's `user_email` quick reply carries an email Messenger pre-filled from the profile.
     let readsEmailQuickReplies: Bool
 
-    func read(_ body: [UInt8], receivedAt: Date) throws(WebhookRequestError) -> (MessagingWebhook, WebhookResult) {
+    /// - Parameter requireReadable: throw when nothing in the request could be read (Instagram
+    ///   passes false and checks after reading comments too).
+    func read(_ body: [UInt8], receivedAt: Date, requireReadable: Bool = true) throws(WebhookRequestError)
+        -> (MessagingWebhook, WebhookResult)
+    {
         let payload: MessagingWebhook
         do {
             payload = try JSONDecoder().decode(MessagingWebhook.self, from: Data(body))
@@ -38,9 +42,14 @@ struct MessagingInbound {
                 let timeWarning =
                     sent == nil ? event.timestamp.map { PayloadTime.warning("timestamp", "\($0)") } : nil
                 if let message = event.message {
-                    if var envelope = try envelope(message, event: event, at: at, body: body) {
-                        if let timeWarning { envelope.parseWarnings.append(timeWarning) }
-                        result.envelopes.append(envelope)
+                    do {
+                        if var envelope = try envelope(message, event: event, at: at, body: body) {
+                            if let timeWarning { envelope.parseWarnings.append(timeWarning) }
+                            result.envelopes.append(envelope)
+                        }
+                    } catch {
+                        // Skipped and logged, not the whole batch (Meta would redeliver the good ones too).
+                        result.skipped.append("message \(message.mid ?? "without a mid"): \(error.message)")
                     }
                 } else if let mids = event.delivery?.mids {
                     let deliveredAt = event.delivery?.watermark.flatMap { PayloadTime.date(seconds: $0 / 1000) } ?? at
@@ -52,13 +61,18 @@ struct MessagingInbound {
                     result.statusUpdates.append(StatusUpdate(channel: channel, externalID: mid, status: .read, at: at))
                 } else if let postback = event.postback, let mid = postback.mid {
                     let message = MessagingWebhook.Message(mid: mid, text: postback.title ?? postback.payload)
-                    if var envelope = try envelope(message, event: event, at: at, body: body) {
-                        if let timeWarning { envelope.parseWarnings.append(timeWarning) }
-                        result.envelopes.append(envelope)
+                    do {
+                        if var envelope = try envelope(message, event: event, at: at, body: body) {
+                            if let timeWarning { envelope.parseWarnings.append(timeWarning) }
+                            result.envelopes.append(envelope)
+                        }
+                    } catch {
+                        result.skipped.append("postback \(mid): \(error.message)")
                     }
                 }
             }
         }
+        if requireReadable { try result.requireSomethingReadable() }
         return (payload, result)
     }
 

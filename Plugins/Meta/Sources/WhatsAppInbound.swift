@@ -26,19 +26,30 @@ enum WhatsAppInbound {
                 let ourNumber = value.metadata?.displayPhoneNumber.flatMap {
                     try? Address(kind: .whatsapp, value: "+" + $0.filter(\.isASCIIDigit))
                 }
+                // One unreadable message or status is skipped (and logged), not the whole batch:
+                // Meta would redeliver it, good messages too, for days.
                 for message in value.messages ?? [] {
-                    result.envelopes.append(
-                        try envelope(
-                            message, contacts: value.contacts ?? [], to: ourNumber, phoneNumberID: phoneNumberID,
-                            channel: channel, graph: graph, body: body, receivedAt: receivedAt))
+                    do {
+                        result.envelopes.append(
+                            try envelope(
+                                message, contacts: value.contacts ?? [], to: ourNumber, phoneNumberID: phoneNumberID,
+                                channel: channel, graph: graph, body: body, receivedAt: receivedAt))
+                    } catch {
+                        result.skipped.append("message \(message.id ?? "without an id"): \(error.message)")
+                    }
                 }
                 for status in value.statuses ?? [] {
-                    if let update = try statusUpdate(status, channel: channel, receivedAt: receivedAt) {
-                        result.statusUpdates.append(update)
+                    do {
+                        if let update = try statusUpdate(status, channel: channel, receivedAt: receivedAt) {
+                            result.statusUpdates.append(update)
+                        }
+                    } catch {
+                        result.skipped.append("status of \(status.id ?? "an unnamed message"): \(error.message)")
                     }
                 }
             }
         }
+        try result.requireSomethingReadable()
         return result
     }
 

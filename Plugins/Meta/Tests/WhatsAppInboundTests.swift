@@ -104,3 +104,23 @@ import Testing
         await #expect(throws: WebhookRequestError.self) { _ = try await receive(json) }
     }
 }
+
+/// One unreadable item in a batch is skipped with its reason; the rest of the batch is taken.
+@Suite struct WhatsAppBatchTests {
+    @Test func anUnreadableMessageIsSkippedAndTheRestOfTheBatchIsTaken() async throws {
+        // The batch fixture with its second message's id removed (a message Switchboard cannot key).
+        let damaged = whatsappTwoNumbers.replacingOccurrences(of: #""id":"wamid.TWO","#, with: "")
+        let result = try await deliver(signedPost(damaged), to: whatsApp().webhookRoutes)
+        #expect(result.envelopes.map(\.externalID) == ["wamid.ONE"])
+        #expect(result.skipped.count == 1)
+        #expect(result.skipped.first?.contains("has no 'id'") == true)
+    }
+
+    @Test func aBatchWithNothingReadableIsStillA400() async throws {
+        let damaged = whatsappText.replacingOccurrences(
+            of: #""id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=","#, with: "")
+        await #expect(throws: WebhookRequestError.self) {
+            _ = try await deliver(signedPost(damaged), to: whatsApp().webhookRoutes)
+        }
+    }
+}
