@@ -121,4 +121,51 @@ import Testing
             await hub.stop()
         }
     }
+
+    /// Listening: a post found by a `listen` query opens a conversation tagged `listening`, and
+    /// nobody is messaged automatically, even on a channel with an acknowledgement.
+    @Test func listeningPostsAreTaggedAndNeverAnsweredAutomatically() async throws {
+        let api = StandIn { request in
+            switch request.path {
+            case "/2/tweets/search/recent": return .init(status: 200, body: XPayloads.recentSearchWithExpansions)
+            case "/2/users/4337869213/mentions", "/2/dm_events":
+                return .init(status: 200, body: #"{"meta":{"result_count":0}}"#)
+            default:
+                return .init(status: 404, body: #"{"title":"Not Found Error","detail":"no such path","status":404}"#)
+            }
+        }
+        try await api.run { apiURL in
+            let channel = """
+                  - id: x
+                    type: x
+                    acknowledge: "Thanks, we will get back to you."
+                    settings:
+                      account_id: "4337869213"
+                      access_token: \(Self.accessToken)
+                      mode: polling
+                      listen: ["Python"]
+                      poll_interval: 15s
+                      api_base_url: \(apiURL)
+                """
+            let hub = try await HubProcess.start(channelsYAML: channel)
+            defer { Task { await hub.stop() } }
+            #expect(try await eventually { try hub.cli(["customers", "show", "x:9876543210"]).status == 0 })
+            let search = try #require(api.requests(to: "/2/tweets/search/recent").first)
+            #expect(search.query.removingPercentEncoding?.contains("Python") == true)
+            let show = try hub.cli(["customers", "show", "x:9876543210", "--json"])
+            let view = try #require(try jsonObject(show.output) as? [String: Any])
+            let conversation = try #require((view["conversations"] as? [[String: Any]])?.first)
+            #expect(conversation["tags"] as? [String] == ["listening"])
+            let timeline = try hub.cli(["customers", "timeline", "x:9876543210", "--json"])
+            let message = try #require(try items(timeline.output).first?["message"] as? [String: Any])
+            #expect(message["visibility"] as? String == "public")
+            #expect(message["text"] as? String == "Just started learning Python and loving it!")
+            // The dispatcher polls every 500 ms: give an acknowledgement time to leave, if one were queued.
+            try await Task.sleep(for: .seconds(2))
+            #expect(!api.requests.contains { $0.method == "POST" }, "nobody is messaged automatically")
+            let messages = try json(try await hub.api("GET", "/conversations/\(conversation["id"] as? String ?? "")"))
+            #expect((messages["messages"] as? [[String: Any]])?.count == 1, "no acknowledgement was queued")
+            await hub.stop()
+        }
+    }
 }

@@ -85,4 +85,41 @@ enum XPayloads {
            }
         }
         """#
+
+    /// "Add fields and expansions" → "Response" of
+    /// https://docs.x.com/x-api/posts/search/quickstart/recent-search (a post by @pythondev,
+    /// 9876543210: the same user as the DM quickstart's sender).
+    static let recentSearchWithExpansions = #"""
+        {
+          "data": [
+            {
+              "id": "1234567890123456789",
+              "text": "Just started learning Python and loving it!",
+              "created_at": "2024-01-15T10:30:00.000Z",
+              "author_id": "9876543210",
+              "public_metrics": {
+                "retweet_count": 5,
+                "reply_count": 2,
+                "like_count": 42,
+                "quote_count": 1
+              },
+              "edit_history_tweet_ids": ["1234567890123456789"]
+            }
+          ],
+          "includes": {
+            "users": [
+              {
+                "id": "9876543210",
+                "username": "pythondev",
+                "verified": false
+              }
+            ]
+          },
+          "meta": {
+            "newest_id": "1234567890123456789",
+            "oldest_id": "1234567890123456789",
+            "result_count": 1
+          }
+        }
+        """#
 }

@@ -44,7 +44,16 @@ fail() {
 
 # A zombie counts as gone: where PID 1 does not reap orphans, a stopped daemon stays one.
 running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
-pid_alive() { [ -f "$M/synapse.pid" ] && running "$(cat "$M/synapse.pid")"; }
+# Whether the pid file names a running Synapse. A pid reused by another program after a crash or
+# reboot must never be signalled: a pid whose /proc/PID/cmdline lacks synapse.app.homeserver makes the
+# pid file stale, and stop_synapse (run under the lock by start and stop) removes it unsignalled.
+is_synapse() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q 'synapse\.app\.homeserver'; }
+pid_alive() {
+    [ -f "$M/synapse.pid" ] || return 1
+    local pid
+    pid="$(cat "$M/synapse.pid")"
+    [[ "$pid" =~ ^[0-9]+$ ]] && running "$pid" && is_synapse "$pid"
+}
 answers() { curl -sf -m 2 -o /dev/null "$BASE/_matrix/client/versions"; }
 
 port_listening() {
@@ -83,7 +92,7 @@ install() {
             fail "could not create $VENV with $PY -m venv (is the Debian package python3-venv installed?)"
     fi
     log "installing $PIN into $VENV (about 45 s, once)"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$PIN" ||
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --timeout 60 "$PIN" ||
         fail "pip could not install $PIN into $VENV"
     installed || fail "$VENV still lacks $PIN after pip install"
 }
@@ -176,10 +185,13 @@ start() {
     # pid_file is written only with --daemonize: keep $! instead. stderr goes to a file, not our
     # caller's pipe, and not the lock (fd 9).
     unblocked "$VENV/bin/python" -m synapse.app.homeserver -c homeserver.yaml </dev/null >>"$M/synapse.out" 2>&1 9>&- &
-    echo $! >"$M/synapse.pid"
-    for _ in $(seq 1200); do
+    local pid=$!
+    echo "$pid" >"$M/synapse.pid"
+    local deadline=$((SECONDS + 120))
+    while ((SECONDS < deadline)); do
         answers && break
-        if ! pid_alive; then
+        # Our own child, just started: checked by pid (its command line is ours until it execs).
+        if ! running "$pid"; then
             log "synapse exited while starting; last lines of $M/synapse.out and homeserver.log:"
             tail -n 20 "$M/synapse.out" >&2 || true
             tail -n 20 "$M/homeserver.log" >&2 2>/dev/null || true
@@ -189,7 +201,8 @@ start() {
         sleep 0.1
     done
     if ! answers; then
-        log "synapse did not answer on $BASE within 120 s; last lines of $M/homeserver.log:"
+        log "synapse did not answer on $BASE within 120 s; last lines of $M/synapse.out and homeserver.log:"
+        tail -n 20 "$M/synapse.out" >&2 || true
         tail -n 30 "$M/homeserver.log" >&2 2>/dev/null || true
         stop_synapse
         return 1
@@ -217,6 +230,8 @@ stop_synapse() {
             kill_and_wait KILL 5 "$pid" || fail "synapse (pid $pid) does not stop"
         }
         log "stopped synapse (pid $pid)"
+    elif [ -f "$M/synapse.pid" ]; then
+        log "removing the stale pid file $M/synapse.pid (pid $(cat "$M/synapse.pid") is not Synapse; not signalled)"
     fi
     rm -f "$M/synapse.pid"
 }

@@ -25,6 +25,8 @@ enum CancellableWait {
 
     /// The continuation, resumed exactly once by whichever comes first: the result or the cancellation.
     final class Slot<T: Sendable>: Sendable {
+        /// Where the wait stands: nothing stored yet, a caller waiting, or already resumed (result or
+        /// cancellation), so the continuation is resumed exactly once.
         enum State {
             case empty
             case waiting(CheckedContinuation<T, any Error>)

@@ -10,17 +10,27 @@ struct MatrixAPI: Sendable {
 
     /// `GET /_matrix/client/v3/sync`: https://spec.matrix.org/latest/client-server-api/#get_matrixclientv3sync
     func sync(since: String?, timelineLimit: Int, timeout: Duration) async throws(MatrixAPIError) -> MatrixJSON {
-        let filter = #"{"room":{"timeline":{"limit":\#(timelineLimit)}}}"#
+        let filter = Self.syncFilter(timelineLimit: timelineLimit)
         var query = [("timeout", "\(timeout.components.seconds * 1000)"), ("filter", filter)]
         if let since { query.append(("since", since)) }
         return try await call("GET", "/sync", query: query, timeout: timeout + .seconds(30))
     }
 
-    /// `GET /_matrix/client/v3/rooms/{roomId}/messages`, backwards from `from` down to `to`:
+    /// The sync filter (https://spec.matrix.org/latest/client-server-api/#filtering): only what the
+    /// adapter reads. Members are lazy-loaded (the state holds the member events of the timeline's
+    /// senders, for display names, and Synapse then sends the room `summary` with
+    /// `m.joined_member_count`); typing, receipts, presence and account data are left out.
+    static func syncFilter(timelineLimit: Int) -> String {
+        #"{"room":{"state":{"lazy_load_members":true},"timeline":{"limit":\#(timelineLimit)},"#
+            + #""ephemeral":{"not_types":["*"]},"account_data":{"not_types":["*"]}},"#
+            + #""presence":{"not_types":["*"]},"account_data":{"not_types":["*"]}}"#
+    }
+
+    /// `GET /_matrix/client/v3/rooms/{roomId}/messages?dir=f`, forwards (oldest first) from `from` (a
+    /// sync's `since` or a page's `end`) up to `to` (the timeline's `prev_batch`):
     /// https://spec.matrix.org/latest/client-server-api/#get_matrixclientv3roomsroomidmessages
-    func messages(roomID: String, from: String, to: String?, limit: Int) async throws(MatrixAPIError) -> MatrixJSON {
-        var query = [("dir", "b"), ("from", from), ("limit", "\(limit)")]
-        if let to { query.append(("to", to)) }
+    func messages(roomID: String, from: String, to: String, limit: Int) async throws(MatrixAPIError) -> MatrixJSON {
+        let query = [("dir", "f"), ("from", from), ("to", to), ("limit", "\(limit)")]
         return try await call("GET", "/rooms/\(Self.encode(roomID))/messages", query: query)
     }
 
@@ -105,7 +115,7 @@ struct MatrixAPIError: Error, Sendable, CustomStringConvertible {
     var errcode: String?
     /// The homeserver's `error` text, or the transport's message.
     var message: String
-    /// What `retry_after_ms` (or `Retry-After`) asked for.
+    /// What `retry_after_ms` (or `Retry-After`) asked for, kept within 0…10 minutes.
     var retryAfter: Duration?
     /// The transport failure, when there was no HTTP answer.
     var transport: TransportError?
@@ -115,7 +125,7 @@ struct MatrixAPIError: Error, Sendable, CustomStringConvertible {
         self.status = status
         self.errcode = errcode
         self.message = message
-        self.retryAfter = retryAfter
+        self.retryAfter = Self.clamped(retryAfter)
     }
 
     init(endpoint: String, transport: TransportError) {
@@ -130,6 +140,15 @@ struct MatrixAPIError: Error, Sendable, CustomStringConvertible {
             endpoint: endpoint, status: response.status, errcode: body?["errcode"]?.string,
             message: body?["error"]?.string ?? String(response.text.prefix(300)),
             retryAfter: milliseconds.map { .milliseconds($0) } ?? response.retryAfter)
+    }
+
+    /// The longest wait a homeserver's `retry_after_ms` may impose: a larger (or broken) value would
+    /// stall the channel for hours.
+    static let maxRetryAfter = Duration.seconds(600)
+
+    /// `wait` kept within 0…``maxRetryAfter``.
+    static func clamped(_ wait: Duration?) -> Duration? {
+        wait.map { min(max($0, .zero), maxRetryAfter) }
     }
 
     /// The access token was refused (401 `M_UNKNOWN_TOKEN` or `M_MISSING_TOKEN`): retrying cannot help.

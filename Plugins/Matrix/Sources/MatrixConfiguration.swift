@@ -53,6 +53,12 @@ public struct MatrixConfiguration: Decodable, Sendable {
                 "homeserver_url is the homeserver's client API base URL, such as https://matrix.example.org "
                     + "(without /_matrix/...)")
         }
+        if url.hasPrefix("http://"), !Self.isLoopback(URLComponents(string: url)?.host) {
+            throw fail(
+                .homeserverURL,
+                "homeserver_url uses http://, so the access token would travel in clear text: use https:// "
+                    + "(http:// is allowed only for 127.0.0.1, ::1 and localhost)")
+        }
         homeserverURL = url
         let user = try container.decode(String.self, forKey: .userID)
         do {
@@ -102,6 +108,14 @@ public struct MatrixConfiguration: Decodable, Sendable {
         self.acceptInvites = acceptInvites
         self.syncTimeout = syncTimeout
         self.initialHistory = initialHistory
+    }
+
+    /// Whether `host` is this machine (127.0.0.1, ::1, localhost), where plain http cannot be overheard.
+    static func isLoopback(_ host: String?) -> Bool {
+        guard let host = host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else {
+            return false
+        }
+        return ["127.0.0.1", "::1", "localhost"].contains(host)
     }
 
     /// Whether an invitation sent by `inviter` is to be accepted.

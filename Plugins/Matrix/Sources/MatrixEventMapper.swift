@@ -21,13 +21,35 @@ struct MatrixEventMapper: Sendable {
         var displayNames: [String: String]
     }
 
+    /// The event types that may become an envelope.
+    static let importedTypes: Set<String> = ["m.room.message", "m.room.encrypted"]
+
+    /// Whether `event` is of a type the hub imports (a message, or an encrypted one).
+    static func isImported(_ event: MatrixJSON) -> Bool {
+        event["type"]?.string.map(importedTypes.contains) ?? false
+    }
+
+    /// The text and parse warning of an encrypted event.
+    static let encryptedNotice =
+        "[encrypted message: Switchboard cannot read end-to-end encrypted rooms; ask the customer to write in an "
+        + "unencrypted room]"
+
     /// The envelope for `event`, or nil when it is not a message from someone else (state events,
     /// our own messages, redacted messages whose content is gone).
     func envelope(_ event: MatrixJSON, in room: Room) -> InboundEnvelope? {
-        guard event["type"]?.string == "m.room.message", let eventID = event["event_id"]?.string, !eventID.isEmpty,
+        guard Self.isImported(event), let eventID = event["event_id"]?.string, !eventID.isEmpty,
             let sender = event["sender"]?.string, let content = event["content"], !content.object.isEmpty
         else { return nil }
         guard let from = try? Address(kind: .matrix, value: sender), from.value != userID else { return nil }
+        let sentAt = event["origin_server_ts"]?.int.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date()
+        if event["type"]?.string == "m.room.encrypted" {
+            return InboundEnvelope(
+                channel: channel, externalID: eventID, from: from, to: try? Address(kind: .matrix, value: userID),
+                threadKey: room.id, visibility: room.visibility, text: Self.encryptedNotice,
+                sentAt: sentAt, raw: RawPayload(contentType: "application/json", bytes: event.bytes),
+                hints: IdentityHints(displayName: room.displayNames[sender]),
+                parseWarnings: [Self.encryptedNotice])
+        }
 
         let relation = content["m.relates_to"]
         var replaces: String?
@@ -66,7 +88,6 @@ struct MatrixEventMapper: Sendable {
         }
         if msgtype == "m.emote" { text = "* \(room.displayNames[sender] ?? sender) \(text)" }
         if msgtype == "m.location", let geo = shown["geo_uri"]?.string { text += text.isEmpty ? geo : " (\(geo))" }
-        let sentAt = event["origin_server_ts"]?.int.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date()
         return InboundEnvelope(
             channel: channel, externalID: eventID, from: from, to: try? Address(kind: .matrix, value: userID),
             threadKey: room.id, visibility: room.visibility, text: text, html: html, attachments: attachments,

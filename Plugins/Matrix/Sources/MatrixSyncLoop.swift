@@ -9,8 +9,9 @@ import SwitchboardAdapterKit
 ///
 /// The very first sync (no token yet) imports at most `initial_history` recent events per room. A
 /// later sync whose room timeline is `limited` (more events than fit, e.g. after the hub was down)
-/// fetches the gap with `GET /rooms/{roomId}/messages?dir=b&from=<prev_batch>&to=<since>` before
-/// delivering, so nothing sent meanwhile is skipped.
+/// fetches the gap with `GET /rooms/{roomId}/messages?dir=f&from=<since>&to=<prev_batch>` first,
+/// delivering each page as it comes (see `MatrixGapFill.swift`); joins that failed for a passing
+/// reason are retried at the start of later syncs (see `MatrixInvites.swift`).
 struct MatrixSyncLoop: Sendable {
     let configuration: MatrixConfiguration
     let api: MatrixAPI
@@ -18,6 +19,8 @@ struct MatrixSyncLoop: Sendable {
     let cursor: any CursorStore
     let sink: any InboundSink
     let logger: Logger
+    /// The clock of the join retries (tests move it on).
+    var now: @Sendable () -> Date = { Date() }
 
     /// The cursor key of the last stored `next_batch`.
     static let sinceKey = "since"
@@ -25,8 +28,6 @@ struct MatrixSyncLoop: Sendable {
     /// `limited`, and the gap is fetched with /messages.
     static let timelineLimit = 50
     static let gapPageSize = 100
-    /// A gap longer than this is cut (with a warning) rather than fetched without end.
-    static let maxGapEvents = 10_000
 
     /// What one sync did, for logs and tests.
     struct Report: Sendable, Equatable {
@@ -37,7 +38,7 @@ struct MatrixSyncLoop: Sendable {
     }
 
     /// Syncs until cancelled. Failures are retried with backoff (1 s doubling to 60 s, or the
-    /// homeserver's `retry_after_ms`); a refused access token ends the loop with
+    /// homeserver's `retry_after_ms`, at most 10 minutes); a refused access token ends the loop with
     /// ``MatrixCredentialError``, which the hub's supervisor shows and retries slowly.
     func run() async throws {
         var delay = Duration.seconds(1)
@@ -58,7 +59,7 @@ struct MatrixSyncLoop: Sendable {
                 throw error
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
-                let wait = max(delay, (error as? MatrixAPIError)?.retryAfter ?? .zero)
+                let wait = Self.retryWait(backoff: delay, error: error)
                 logger.warning("matrix sync failed; retrying in \(wait): \(error)")
                 try await Task.sleep(for: wait)
                 delay = min(delay * 2, .seconds(60))
@@ -66,8 +67,17 @@ struct MatrixSyncLoop: Sendable {
         }
     }
 
-    /// One `/sync`: deliver, join, then remember `next_batch`.
+    /// The wait before the next attempt: the backoff, or longer when the homeserver asked for it,
+    /// never more than ``MatrixAPIError/maxRetryAfter``.
+    static func retryWait(backoff: Duration, error: any Error) -> Duration {
+        let asked = MatrixAPIError.clamped((error as? MatrixAPIError)?.retryAfter) ?? .zero
+        return min(max(backoff, asked), MatrixAPIError.maxRetryAfter)
+    }
+
+    /// One `/sync`: retry due joins, fill gaps, deliver, join, then remember `next_batch`.
     func syncOnce() async throws -> Report {
+        var report = Report()
+        try await retryPendingJoins(into: &report)
         let since = try await cursor.value(for: Self.sinceKey)
         let first = since == nil
         let api = self.api
@@ -77,67 +87,59 @@ struct MatrixSyncLoop: Sendable {
             try await CancellableWait.run { try await api.sync(since: since, timelineLimit: limit, timeout: timeout) }
         }
         guard let next = response["next_batch"]?.string, !next.isEmpty else {
-            throw MatrixAPIError(endpoint: "/sync", status: 200, message: "the answer has no next_batch")
+            throw MatrixAPIError(
+                endpoint: "/sync", status: 200,
+                message: "the answer has no next_batch: is homeserver_url a Matrix homeserver, not a proxy or web page?"
+            )
         }
-        var report = Report()
         var envelopes: [InboundEnvelope] = []
         var seen = Set<String>()
+        var gapRooms: [String] = []
         for (roomID, room) in (response["rooms"]?["join"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try Task.checkCancellation()
             var events = room["timeline"]?["events"]?.array ?? []
             if first && configuration.initialHistory == 0 { events = [] }
-            if let since, room["timeline"]?["limited"]?.bool == true,
-                let prevBatch = room["timeline"]?["prev_batch"]?.string
-            {
-                let gap = try await fillGap(roomID: roomID, from: prevBatch, to: since)
-                report.gapEvents += gap.count
-                events = gap + events
-            }
-            let messages = events.filter { $0["type"]?.string == "m.room.message" }
-            guard !messages.isEmpty else { continue }
+            let gapEnd = room["timeline"]?["limited"]?.bool == true ? room["timeline"]?["prev_batch"]?.string : nil
+            let imported = events.filter(MatrixEventMapper.isImported)
+            guard !imported.isEmpty || (since != nil && gapEnd != nil) else { continue }
             let names = MatrixEventMapper.displayNames((room["state"]?["events"]?.array ?? []) + events)
             let visibility = try await visibility(roomID: roomID, summary: room["summary"])
             let mapped = MatrixEventMapper.Room(id: roomID, visibility: visibility, displayNames: names)
-            for event in messages {
+            if let since, let gapEnd {
+                report.gapEvents += try await fillGap(in: mapped, since: since, upTo: gapEnd, seen: &seen)
+                gapRooms.append(roomID)
+            }
+            for event in imported {
                 guard let envelope = mapper.envelope(event, in: mapped), seen.insert(envelope.externalID).inserted
                 else { continue }
                 envelopes.append(envelope)
             }
         }
-        if !envelopes.isEmpty {
-            let outcomes = try await sink.deliver(envelopes)
-            for (envelope, outcome) in zip(envelopes, outcomes) {
-                if case .rejected(let reason) = outcome {
-                    logger.warning("the hub refused Matrix event \(envelope.externalID): \(reason)")
-                }
-            }
-            report.delivered = envelopes.count
-        }
+        try await deliver(envelopes)
+        report.delivered = seen.count
+        var failedJoins: [PendingJoin] = []
         for (roomID, room) in (response["rooms"]?["invite"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
-            try await handleInvite(roomID: roomID, state: room["invite_state"]?["events"]?.array ?? [], into: &report)
+            try Task.checkCancellation()
+            let state = room["invite_state"]?["events"]?.array ?? []
+            if let failed = try await handleInvite(roomID: roomID, state: state, into: &report) {
+                failedJoins.append(failed)
+            }
         }
+        if !failedJoins.isEmpty { try await addPendingJoins(failedJoins) }
         try await cursor.setValue(next, for: Self.sinceKey)
+        for roomID in gapRooms { try await cursor.setValue("", for: Self.gapKey(roomID)) }
         return report
     }
 
-    /// The events between `to` (the previous sync's token) and `from` (the timeline's `prev_batch`),
-    /// oldest first.
-    func fillGap(roomID: String, from: String, to: String) async throws -> [MatrixJSON] {
-        var collected: [MatrixJSON] = []
-        var token = from
-        while collected.count < Self.maxGapEvents {
-            let api = self.api
-            let page = try await checked {
-                try await api.messages(roomID: roomID, from: token, to: to, limit: Self.gapPageSize)
+    /// Hands `envelopes` to the hub (which dedups by event id), logging the ones it refused.
+    func deliver(_ envelopes: [InboundEnvelope]) async throws {
+        guard !envelopes.isEmpty else { return }
+        let outcomes = try await sink.deliver(envelopes)
+        for (envelope, outcome) in zip(envelopes, outcomes) {
+            if case .rejected(let reason) = outcome {
+                logger.warning("the hub refused Matrix event \(envelope.externalID): \(reason)")
             }
-            let chunk = page["chunk"]?.array ?? []
-            collected += chunk
-            guard !chunk.isEmpty, let end = page["end"]?.string, end != token else { return collected.reversed() }
-            token = end
         }
-        logger.warning(
-            "room \(roomID) missed more than \(Self.maxGapEvents) events while the hub was away; only the newest are imported"
-        )
-        return collected.reversed()
     }
 
     /// `.private` for a room of two joined members (the customer and the hub), `.public` for more.
@@ -153,37 +155,16 @@ struct MatrixSyncLoop: Sendable {
             count = remembered
         } else {
             let api = self.api
-            count = try await checked { try await api.joinedMemberCount(roomID: roomID) }
+            count = try await checked {
+                try await CancellableWait.run { try await api.joinedMemberCount(roomID: roomID) }
+            }
             try await cursor.setValue("\(count)", for: key)
         }
         return count <= 2 ? .private : .public
     }
 
-    /// Joins when the inviter matches `accept_invites`; otherwise leaves the invitation unanswered.
-    func handleInvite(roomID: String, state: [MatrixJSON], into report: inout Report) async throws {
-        let invite = state.first {
-            $0["type"]?.string == "m.room.member" && $0["state_key"]?.string == configuration.userID
-                && $0["content"]?["membership"]?.string == "invite"
-        }
-        let inviter = invite?["sender"]?.string ?? "an unknown user"
-        guard configuration.acceptsInvite(from: inviter) else {
-            logger.info(
-                "ignoring the invitation to Matrix room \(roomID) from \(inviter): not allowed by accept_invites")
-            report.ignoredInvites.append(roomID)
-            return
-        }
-        do {
-            let api = self.api
-            try await checked { try await api.join(roomID: roomID) }
-            report.joined.append(roomID)
-        } catch let error as MatrixAPIError where error.status.map({ (400..<500).contains($0) && $0 != 429 }) == true {
-            // The invitation was withdrawn, or the room is gone: nothing to retry.
-            logger.warning("could not join Matrix room \(roomID) (invited by \(inviter)): \(error)")
-        }
-    }
-
     /// Runs an API call, turning a refused token into ``MatrixCredentialError``.
-    private func checked<T>(_ call: () async throws -> T) async throws -> T {
+    func checked<T>(_ call: () async throws -> T) async throws -> T {
         do {
             return try await call()
         } catch let error as MatrixAPIError where error.isCredentialError {

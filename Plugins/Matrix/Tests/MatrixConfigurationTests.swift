@@ -4,6 +4,8 @@ import Testing
 
 @testable import MatrixAdapter
 
+/// The `settings:` of a `type: matrix` channel: valid values normalised, broken ones refused with a
+/// message saying what a correct value looks like (never echoing the token), invite patterns.
 @Suite struct MatrixConfigurationTests {
     static var valid: [String: Any] {
         [
@@ -62,6 +64,17 @@ import Testing
         #expect(refusal("sync_timeout", "0s").contains("from 1s to 5m"))
         #expect(refusal("sync_timeout", "soon").contains("such as 500ms, 30s"))
         #expect(refusal("initial_history", -1).contains("from 0 to 1000"))
+    }
+
+    @Test func plainHTTPIsAllowedOnlyOnLoopback() throws {
+        #expect(refusal("homeserver_url", "http://matrix.example.org").contains("clear text"))
+        #expect(refusal("homeserver_url", "http://10.0.0.5:8008").contains("use https://"))
+        #expect(refusal("homeserver_url", "http://localhost.evil.test").contains("clear text"))
+        for url in ["http://127.0.0.1:8008", "http://localhost:8008", "http://[::1]:8008", "https://m.example.org"] {
+            var settings = Self.valid
+            settings["homeserver_url"] = url
+            #expect(try decode(settings).homeserverURL == url)
+        }
     }
 
     @Test func aRefusedTokenIsNeverEchoed() {

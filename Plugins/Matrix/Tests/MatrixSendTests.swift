@@ -6,6 +6,8 @@ import Testing
 
 @testable import MatrixAdapter
 
+/// Replies: the `PUT …/send` request (transaction id = idempotency key, HTML, reply relation) and
+/// every failure classified into a `SendError` an agent can act on.
 @Suite struct MatrixSendTests {
     /// The send answer of the spec's example: https://spec.matrix.org/latest/client-server-api/#put_matrixclientv3roomsroomidsendeventtypetxnid
     static let sent = #"{"event_id": "$YUwRidLecu:example.com"}"#
