@@ -1,5 +1,6 @@
 // swift-tools-version: 6.2
 // `Plugins/` holds Switchboard's channel adapters (ordinary library targets), not SwiftPM package plugins.
+import Foundation
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -124,11 +125,14 @@ for plugin in plugins {
     targets.append(
         .target(
             name: plugin.module, dependencies: plugin.dependencies, path: "Plugins/\(plugin.folder)/Sources"))
+    // Recorded payloads in Tests/Fixtures are read by path (by the plugin's tests and the end-to-end tests).
+    let fixtures = "Plugins/\(plugin.folder)/Tests/Fixtures"
+    let hasFixtures = FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + fixtures)
     targets.append(
         .testTarget(
             name: "\(plugin.module)Tests",
             dependencies: [.target(name: plugin.module), "SwitchboardCore", "SwitchboardAdapterTesting"],
-            path: "Plugins/\(plugin.folder)/Tests"))
+            path: "Plugins/\(plugin.folder)/Tests", exclude: hasFixtures ? ["Fixtures"] : []))
 }
 
 for index in targets.indices where targets[index].type != .system {

@@ -104,3 +104,13 @@ extension HubProcess {
             HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: Array(body.utf8)))
     }
 }
+
+/// A plugin's documented payload from `Plugins/<plugin>/Tests/Fixtures/`, the same file its own
+/// tests read.
+func fixture(_ plugin: String, _ name: String) -> String {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let url = root.appendingPathComponent("Plugins/\(plugin)/Tests/Fixtures/\(name)")
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("no fixture at \(url.path)") }
+    return text
+}

@@ -233,7 +233,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         running.cancel()
         _ = try? await running.value
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Well before the 30 s transfer would end (generous: the suite runs on a loaded machine).
+        #expect(ContinuousClock.now - start < .seconds(15))
     }
 }
 

@@ -5,11 +5,7 @@
 
 /// `messages` event with text, as in the messages webhook reference
 /// (https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messages).
-let messengerText = #"""
-    {"object":"page","entry":[{"id":"1234567890","time":1583173667623,"messaging":[{
-    "sender":{"id":"5551234567890123"},"recipient":{"id":"1234567890"},"timestamp":1583173666767,
-    "message":{"mid":"m_toDnmD9N5nLbmKB2OgK0pFSwQcBz6z7XE2Ujgj_L0Uoq_Ad9JZqG7VN-uy8w","text":"This is a text message"}}]}]}
-    """#
+let messengerText = fixture("messenger-text.json")
 
 /// `messages` with an image attachment, a quick reply, and a reply to an earlier message, all from
 /// the same reference (sections "Message with attachment", "Quick reply", "Reply to a message").
@@ -34,12 +30,7 @@ let messengerEmailQuickReply = #"""
 
 /// `message_echoes` Example 1, with our own metadata
 /// (https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-echoes).
-let messengerEcho = #"""
-    {"object":"page","entry":[{"id":"1234567890","time":1457764198000,"messaging":[{
-    "sender":{"id":"1234567890"},"recipient":{"id":"5551234567890123"},"timestamp":1457764197627,
-    "message":{"is_echo":true,"app_id":1517776481860111,"metadata":"switchboard:msg_1",
-    "mid":"mid.1457764197618:41d102a3e1ae206a38","text":"hello, world!"}}]}]}
-    """#
+let messengerEcho = fixture("messenger-echo.json")
 
 /// `message_deliveries` and `message_reads` examples
 /// (https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-deliveries,

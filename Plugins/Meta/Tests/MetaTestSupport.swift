@@ -74,3 +74,11 @@ func firstRequest(_ http: RecordingHTTPClient) throws -> (request: HTTPClientReq
     let json = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
     return (request, json)
 }
+
+/// A documented payload from `Tests/Fixtures/`, shared with the end-to-end tests (the source of
+/// each is in the doc comment of the `let` that loads it).
+func fixture(_ name: String) -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("no fixture at \(url.path)") }
+    return text
+}

@@ -4,60 +4,13 @@
 
 /// Text message: the example of the messages webhook reference, verbatim
 /// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
-let whatsappText = #"""
-    {
-      "object": "whatsapp_business_account",
-      "entry": [
-        {
-          "id": "102290129340398",
-          "changes": [
-            {
-              "value": {
-                "messaging_product": "whatsapp",
-                "metadata": {
-                  "display_phone_number": "15550783881",
-                  "phone_number_id": "106540352242922"
-                },
-                "contacts": [
-                  {
-                    "profile": {
-                      "name": "Sheena Nelson"
-                    },
-                    "wa_id": "16505551234"
-                  }
-                ],
-                "messages": [
-                  {
-                    "from": "16505551234",
-                    "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=",
-                    "timestamp": "1749416383",
-                    "type": "text",
-                    "text": {
-                      "body": "Does it come in another color?"
-                    }
-                  }
-                ]
-              },
-              "field": "messages"
-            }
-          ]
-        }
-      ]
-    }
-    """#
+let whatsappText = fixture("whatsapp-text.json")
 
 /// Text message with a business-scoped user id, for a user whose number is still shared:
 /// `contacts[].user_id` and `messages[].from_user_id` beside `wa_id`/`from`
 /// (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
 /// "Incoming messages webhooks"; BSUID the docs' example `US.13491208655302741918`).
-let whatsappTextWithBSUID = #"""
-    {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{
-    "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
-    "contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":"16505551234","user_id":"US.13491208655302741918"}],
-    "messages":[{"from":"16505551234","from_user_id":"US.13491208655302741918",
-    "id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=","timestamp":"1749416383","type":"text",
-    "text":{"body":"Does it come in another color?"}}]},"field":"messages"}]}]}
-    """#
+let whatsappTextWithBSUID = fixture("whatsapp-text-with-bsuid.json")
 
 /// A user who adopted a username and whose number Meta withholds: no `wa_id`, no `from`; the
 /// BSUID (`from_user_id`, `contacts[].user_id`) and `profile.username` only

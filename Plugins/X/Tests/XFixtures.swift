@@ -169,39 +169,7 @@ let dmEventsOlderPage = #"""
 /// "Add fields and expansions" → "Response" of
 /// https://docs.x.com/x-api/posts/search/quickstart/recent-search (a post by @pythondev,
 /// 9876543210: the same user as the DM quickstart's sender).
-let recentSearchWithExpansions = #"""
-    {
-      "data": [
-        {
-          "id": "1234567890123456789",
-          "text": "Just started learning Python and loving it!",
-          "created_at": "2024-01-15T10:30:00.000Z",
-          "author_id": "9876543210",
-          "public_metrics": {
-            "retweet_count": 5,
-            "reply_count": 2,
-            "like_count": 42,
-            "quote_count": 1
-          },
-          "edit_history_tweet_ids": ["1234567890123456789"]
-        }
-      ],
-      "includes": {
-        "users": [
-          {
-            "id": "9876543210",
-            "username": "pythondev",
-            "verified": false
-          }
-        ]
-      },
-      "meta": {
-        "newest_id": "1234567890123456789",
-        "oldest_id": "1234567890123456789",
-        "result_count": 1
-      }
-    }
-    """#
+let recentSearchWithExpansions = fixture("recent-search-with-expansions.json")
 
 /// "direct_message_events" of https://docs.x.com/x-api/account-activity/introduction
 /// ("Payload examples"): Jordan Brinks (3001969357) writes to account 4337869213.
@@ -315,53 +283,17 @@ let accountActivityOwnPost = #"""
 /// The same wrapper for account 4337869213 (the DM example's account), with the Tweet object's
 /// `user` replaced by Jordan Brinks (3001969357, from the DM example's `users`) and the DM example
 /// beside it: one customer's mention and DM in one delivery.
-let accountActivityMentionAndDM = #"""
-    {
-      "for_user_id": "4337869213",
-      "user_has_blocked": "false",
-      "tweet_create_events": [\#(v1Tweet(userID: "3001969357", name: "Jordan Brinks", screenName: "furiouscamper"))],
-      "direct_message_events": [{
-        "type": "message_create",
-        "id": "954491830116155396",
-        "created_timestamp": "1516403560557",
-        "message_create": {
-          "target": {"recipient_id": "4337869213"},
-          "sender_id": "3001969357",
-          "source_app_id": "13090192",
-          "message_data": {"text": "Hello World!", "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []}}
-        }
-      }],
-      "users": {
-        "3001969357": {"id": "3001969357", "name": "Jordan Brinks", "screen_name": "furiouscamper"}
-      }
-    }
-    """#
+let accountActivityMentionAndDM = fixture("account-activity-mention-and-dm.json")
 
 /// `GET /2/tweets?ids=…&tweet.fields=conversation_id` for the reply above, in the form of the
 /// "Requesting conversation_id" response of https://docs.x.com/x-api/fundamentals/conversation-id.
-let conversationLookup = #"""
-    {"data": [{"id": "1307025659294674945", "text": "Here’s an article", "conversation_id": "1304102743196356610"}]}
-    """#
+let conversationLookup = fixture("conversation-lookup.json")
 
 /// "Step four" response of https://docs.x.com/x-api/posts/manage-tweets/quickstart (`POST /2/tweets`).
-let createPostResponse = #"""
-    {
-      "data": {
-        "id": "1445880548472328192",
-        "text": "Hello world!"
-      }
-    }
-    """#
+let createPostResponse = fixture("create-post-response.json")
 
 /// "Step five" response of https://docs.x.com/x-api/direct-messages/manage/quickstart.
-let createDMResponse = #"""
-    {
-       "data": {
-           "dm_conversation_id": "1582103724607971328",
-           "dm_event_id": "1582106224379559940"
-       }
-    }
-    """#
+let createDMResponse = fixture("create-dm-response.json")
 
 /// "Error response format" of https://docs.x.com/x-api/fundamentals/response-codes-and-errors.
 let invalidRequestProblem = #"""

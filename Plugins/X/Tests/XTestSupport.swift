@@ -107,3 +107,11 @@ func combinedPage(_ pages: String...) -> String {
     let bytes = (try? JSONSerialization.data(withJSONObject: ["data": data])) ?? Data()
     return String(decoding: bytes, as: UTF8.self)
 }
+
+/// A documented payload from `Tests/Fixtures/`, shared with the end-to-end tests (the source of
+/// each is in the doc comment of the `let` that loads it).
+func fixture(_ name: String) -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("no fixture at \(url.path)") }
+    return text
+}
