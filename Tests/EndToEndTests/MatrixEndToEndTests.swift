@@ -166,6 +166,8 @@ import Testing
         for text in gap { _ = try await Self.say(text, in: room, token: aliceToken) }
         hub = try await HubProcess.start(
             channelsYAML: Self.channelYAML(user: bot, token: botToken), directory: hub.directory)
+        let restarted = hub
+        defer { Task { await restarted.stop() } }
         #expect(
             try await eventually(timeout: .seconds(60)) {
                 Set(try timelineTexts(hub, aliceAddress)).isSuperset(of: gap)

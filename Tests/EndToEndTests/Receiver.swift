@@ -51,22 +51,8 @@ final class Receiver: Sendable {
                 status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .critical  // stopping it by cancellation logs an error that means nothing here
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.run()
-                return nil
-            }
-            var iterator = portStream.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw E2EError("receiver did not start") }
-            let result = try await body("http://127.0.0.1:\(port)\(path)")
-            group.cancelAll()
-            return result
+        return try await runLocalServer(router, label: "receiver") { port in
+            try await body("http://127.0.0.1:\(port)\(self.path)")
         }
     }
 }

@@ -45,22 +45,7 @@ final class StandIn: Sendable {
     func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.middlewares.add(Recorder(standIn: self))
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "stand-in")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.run()
-                return nil
-            }
-            var iterator = portStream.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw E2EError("stand-in did not start") }
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            return result
+        return try await runLocalServer(router, label: "stand-in") { port in try await body("http://127.0.0.1:\(port)")
         }
     }
 

@@ -125,7 +125,12 @@ import Testing
                 api.add(700 + number, Self.message(700 + number, id: number, text: "before \(number)"))
             }
             let hub = try await HubProcess.start(channelsYAML: Self.channel(mode: "polling", api: apiURL))
-            #expect(try await eventually { try timelineTexts(hub).count == 3 })
+            do {
+                #expect(try await eventually { try timelineTexts(hub).count == 3 })
+            } catch {
+                await hub.stop()
+                throw error
+            }
             await hub.stop(keepingData: true)
 
             // While the hub is down the customer writes more; Telegram keeps what was not confirmed.
