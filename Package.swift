@@ -102,6 +102,10 @@ var targets: [Target] = [
         path: "Benchmarks/Ingest"
     ),
     .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+    // The conformance kit checked against an adapter that breaks each rule.
+    .testTarget(
+        name: "SwitchboardAdapterTestingTests",
+        dependencies: ["SwitchboardAdapterTesting", .product(name: "Logging", package: "swift-log")]),
     .testTarget(
         name: "SwitchboardSQLiteTests",
         dependencies: [

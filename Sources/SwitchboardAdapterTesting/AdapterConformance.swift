@@ -1,0 +1,223 @@
+import Foundation
+import SwitchboardAdapterKit
+import Synchronization
+
+/// What an adapter shows the conformance check (``AdapterConformance``): requests its channel
+/// really sends, the same requests as a forger would send them, and the channel API's failures
+/// with the class each must become. Written once per adapter, in its tests, from its fixtures.
+public struct ConformanceCase: Sendable {
+    /// Requests as the channel sends them (signed by its rules), as the hub would hand them to the
+    /// adapter's routes: each must pass `verify` and give at least one envelope or status update.
+    public var authentic: [WebhookRequest]
+    /// Authentic requests the adapter must accept without storing anything (echoes of our own
+    /// sends, a read receipt that names no message): `verify` and `handle` succeed, no envelope.
+    public var ignored: [WebhookRequest]
+    /// Requests a forger could send (no proof, a wrong one, another secret's): each must be
+    /// refused by `verify`, whatever its body.
+    public var forged: [WebhookRequest]
+    /// A reply this channel can send (its `to`, `threadKey` and `inReplyTo` of the channel's forms);
+    /// nil for channels that cannot send.
+    public var reply: OutboundMessage?
+    /// Answers of the channel's API to `reply`, and the class of ``SendError`` each must become.
+    public var sendFailures: [(answer: HTTPClientResponse, expected: SendError.Code)]
+    /// Secrets of the adapter's configuration: none may appear in a refusal or an error message.
+    public var secrets: [String]
+
+    public init(
+        authentic: [WebhookRequest] = [], ignored: [WebhookRequest] = [], forged: [WebhookRequest] = [],
+        reply: OutboundMessage? = nil,
+        sendFailures: [(answer: HTTPClientResponse, expected: SendError.Code)] = [], secrets: [String] = []
+    ) {
+        self.authentic = authentic
+        self.ignored = ignored
+        self.forged = forged
+        self.reply = reply
+        self.sendFailures = sendFailures
+        self.secrets = secrets
+    }
+}
+
+/// The adapter contract, checked: an adapter's tests call ``violations(of:channel:http:case:)``
+/// and expect no violation. It checks that envelopes are well formed (the adapter's channel, a
+/// dedup key, normalised addresses, a visibility the channel declares, a plausible time), that
+/// dedup keys are the same when a request is redelivered, that forged requests are refused by
+/// `verify` before anything is parsed, that send failures are classified as the channel's API
+/// means them (and a network failure as transient), and that no secret reaches an error message.
+public enum AdapterConformance {
+    /// Every way `adapter` (serving `channel`, sending through `http`) breaks the contract on
+    /// `conformanceCase`, in words; empty when it conforms.
+    public static func violations<Adapter: ChannelAdapter>(
+        of adapter: Adapter, channel: ChannelID, http: RecordingHTTPClient, case conformanceCase: ConformanceCase
+    ) async -> [String] {
+        var found = routeViolations(adapter.webhookRoutes)
+        for request in conformanceCase.authentic {
+            found += await authenticViolations(request, adapter: adapter, channel: channel)
+        }
+        for request in conformanceCase.ignored {
+            found += await ignoredViolations(request, routes: adapter.webhookRoutes)
+        }
+        for request in conformanceCase.forged {
+            found += forgedViolations(request, routes: adapter.webhookRoutes, secrets: conformanceCase.secrets)
+        }
+        if let reply = conformanceCase.reply {
+            found += await sendViolations(reply, adapter: adapter, http: http, case: conformanceCase)
+        }
+        return found
+    }
+
+    static func route(for request: WebhookRequest, in routes: [WebhookRoute]) -> WebhookRoute? {
+        routes.first { $0.method == request.method && $0.path == request.path }
+    }
+
+    static func routeViolations(_ routes: [WebhookRoute]) -> [String] {
+        var found: [String] = []
+        var seen = Set<String>()
+        for route in routes {
+            if !route.path.hasPrefix("/") { found.append("route \(route.path) does not start with '/'") }
+            if !seen.insert("\(route.method) \(route.path)").inserted {
+                found.append("route \(route.method) \(route.path) is declared twice")
+            }
+        }
+        return found
+    }
+
+    static func authenticViolations<Adapter: ChannelAdapter>(
+        _ request: WebhookRequest, adapter: Adapter, channel: ChannelID
+    ) async -> [String] {
+        let name = "\(request.method) \(request.path)"
+        guard let route = route(for: request, in: adapter.webhookRoutes) else {
+            return ["no route for the authentic request \(name)"]
+        }
+        do {
+            try route.verify(request)
+        } catch {
+            return ["the authentic request \(name) was refused by verify: \(error.message)"]
+        }
+        let first: WebhookResult
+        let second: WebhookResult
+        do {
+            first = try await route.handle(request)
+            second = try await route.handle(request)
+        } catch {
+            return ["the authentic request \(name) could not be handled: \(error)"]
+        }
+        var found: [String] = []
+        if first.envelopes.isEmpty && first.statusUpdates.isEmpty {
+            found.append("the authentic request \(name) gave no envelope and no status update")
+        }
+        for envelope in first.envelopes {
+            found += EnvelopeRules.violations(envelope, channel: channel, capabilities: adapter.capabilities)
+        }
+        for update in first.statusUpdates where update.externalID.isEmpty || update.channel != channel {
+            found.append("a status update of \(name) has no message id or another channel (\(update.channel))")
+        }
+        if first.envelopes.map(\.externalID) != second.envelopes.map(\.externalID) {
+            found.append(
+                "redelivering \(name) changed the dedup keys: \(first.envelopes.map(\.externalID)) then "
+                    + "\(second.envelopes.map(\.externalID))")
+        }
+        return found
+    }
+
+    static func ignoredViolations(_ request: WebhookRequest, routes: [WebhookRoute]) async -> [String] {
+        let name = "\(request.method) \(request.path)"
+        guard let route = route(for: request, in: routes) else { return ["no route for the request \(name)"] }
+        do {
+            try route.verify(request)
+            let result = try await route.handle(request)
+            if !result.envelopes.isEmpty {
+                return ["a request that should store nothing (\(name)) gave \(result.envelopes.map(\.externalID))"]
+            }
+        } catch {
+            return ["a request that should be accepted and ignored (\(name)) failed: \(error)"]
+        }
+        return []
+    }
+
+    static func forgedViolations(_ request: WebhookRequest, routes: [WebhookRoute], secrets: [String]) -> [String] {
+        let name = "\(request.method) \(request.path)"
+        guard let route = route(for: request, in: routes) else { return ["no route for the forged request \(name)"] }
+        var found: [String] = []
+        // The same forgery with a body no parser accepts: refused all the same, so verify looks at
+        // the proof before (and without) the content.
+        var garbage = request
+        garbage.body = Array("\u{1}not a payload".utf8)
+        for (what, attempt) in [("", request), (" with an unreadable body", garbage)] {
+            do {
+                try route.verify(attempt)
+                found.append("the forged request \(name)\(what) passed verify")
+            } catch {
+                if ![401, 403].contains(error.status) {
+                    found.append("the forged request \(name)\(what) was refused with \(error.status), not 401 or 403")
+                }
+                for secret in secrets where !secret.isEmpty && error.message.contains(secret) {
+                    found.append("the refusal of \(name) shows a secret: \(error.message)")
+                }
+            }
+        }
+        return found
+    }
+
+    static func sendViolations<Adapter: ChannelAdapter>(
+        _ reply: OutboundMessage, adapter: Adapter, http: RecordingHTTPClient, case conformanceCase: ConformanceCase
+    ) async -> [String] {
+        var found: [String] = []
+        let network = TransportError(isRetryable: true, "connection refused")
+        let scripted: [(Result<HTTPClientResponse, TransportError>, SendError.Code, String)] =
+            conformanceCase.sendFailures.map { (.success($0.answer), $0.expected, "HTTP \($0.answer.status)") }
+            + [(.failure(network), .transient, "a refused connection")]
+        for (answer, expected, what) in scripted {
+            http.answers.withLock { $0 = [answer] }
+            do {
+                _ = try await adapter.send(reply)
+                found.append("a send answered with \(what) succeeded; expected \(expected)")
+            } catch {
+                if error.code != expected {
+                    found.append(
+                        "a send answered with \(what) became \(error.code), expected \(expected): \(error.message)")
+                }
+                if error.message.trimmingCharacters(in: .whitespaces).isEmpty {
+                    found.append("a send answered with \(what) failed without a message")
+                }
+                for secret in conformanceCase.secrets where !secret.isEmpty && error.message.contains(secret) {
+                    found.append("the error for \(what) shows a secret: \(error.message)")
+                }
+            }
+        }
+        http.answers.withLock { $0 = [] }
+        return found
+    }
+}
+
+/// What a well-formed envelope is, rule by rule.
+enum EnvelopeRules {
+    static func violations(_ envelope: InboundEnvelope, channel: ChannelID, capabilities: ChannelCapabilities)
+        -> [String]
+    {
+        let id = envelope.externalID
+        var found: [String] = []
+        if envelope.channel != channel {
+            found.append("envelope \(id) names channel \(envelope.channel), not \(channel)")
+        }
+        if id.isEmpty || id.count > 512 || id.contains(where: \.isNewline) {
+            found.append("envelope '\(id)' has no usable dedup key (empty, over 512 characters, or with a newline)")
+        }
+        for address in [envelope.from] + envelope.hints.aliases + envelope.hints.verifiedAddresses {
+            if (try? Address(parsing: address.description)) != address {
+                found.append("envelope \(id): \(address) is not in its normalised form")
+            }
+        }
+        if envelope.threadKey.isEmpty { found.append("envelope \(id) has no thread key") }
+        if !capabilities.visibilities.contains(envelope.visibility) {
+            found.append("envelope \(id) is \(envelope.visibility), which the channel's capabilities do not declare")
+        }
+        let seconds = envelope.sentAt.timeIntervalSince1970
+        if !seconds.isFinite || seconds < 0 || seconds > 7_258_118_400 {
+            found.append("envelope \(id) was sent at an impossible time (\(seconds))")
+        }
+        if envelope.text.isEmpty && envelope.html == nil && envelope.attachments.isEmpty {
+            found.append("envelope \(id) carries no text, html or attachment")
+        }
+        return found
+    }
+}

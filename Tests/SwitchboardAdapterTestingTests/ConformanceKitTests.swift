@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import SwitchboardAdapterKit
+import SwitchboardAdapterTesting
+import Testing
+
+/// The conformance kit itself: an adapter that breaks each rule is caught, rule by rule, and one
+/// that keeps them passes. (Without this, a kit that found nothing would look like a kit that works.)
+struct ConformanceKitTests {
+    /// A small channel whose faults are switched on one by one.
+    struct FaultyAdapter: ChannelAdapter {
+        struct Configuration: Decodable, Sendable {}
+        struct Faults: OptionSet, Sendable {
+            let rawValue: Int
+            static let acceptsForgeries = Faults(rawValue: 1)
+            static let unnormalisedAddress = Faults(rawValue: 2)
+            static let unstableDedupKey = Faults(rawValue: 4)
+            static let publicOnAPrivateChannel = Faults(rawValue: 8)
+            static let everyFailureIsPermanent = Faults(rawValue: 16)
+            static let leaksTheSecret = Faults(rawValue: 32)
+        }
+
+        static let kind: ChannelKind = "faulty"
+        static let secret = "faulty-secret-0123456789"
+        let context: AdapterContext
+        let faults: Faults
+        let capabilities = ChannelCapabilities(visibilities: [.private])
+
+        init(configuration: Configuration, context: AdapterContext) throws {
+            self.context = context
+            faults = []
+        }
+
+        init(faults: Faults, http: RecordingHTTPClient) {
+            context = AdapterContext(
+                channel: "faulty", logger: Logger(label: "test"), inbound: DiscardingHub(), cursor: DiscardingHub(),
+                http: http, publicBaseURL: "http://127.0.0.1")
+            self.faults = faults
+        }
+
+        var webhookRoutes: [WebhookRoute] {
+            let faults = faults
+            let channel = context.channel
+            return [
+                WebhookRoute(
+                    method: "POST", path: "/in",
+                    verify: { request throws(WebhookAuthError) in
+                        guard faults.contains(.acceptsForgeries) || request.header("X-Token") == Self.secret else {
+                            let shown = faults.contains(.leaksTheSecret) ? " (expected \(Self.secret))" : ""
+                            throw WebhookAuthError(status: 403, "wrong token\(shown)")
+                        }
+                    },
+                    handle: { request in
+                        let text = String(decoding: request.body, as: UTF8.self)
+                        // An Address built by hand in a non-normalised spelling is what the rule catches;
+                        // the normaliser would lower-case the domain.
+                        let from = try Address(parsing: "email:ana@example.com")
+                        var envelope = InboundEnvelope(
+                            channel: channel,
+                            externalID: faults.contains(.unstableDedupKey) ? UUID().uuidString : "m-1", from: from,
+                            threadKey: "t", text: text, sentAt: Date(timeIntervalSince1970: 1_700_000_000))
+                        if faults.contains(.publicOnAPrivateChannel) { envelope.visibility = .public }
+                        if faults.contains(.unnormalisedAddress) {
+                            envelope.hints.aliases = [try Address(kind: "custom", value: "x")]
+                            envelope.channel = "another"
+                        }
+                        return WebhookResult(envelopes: [envelope])
+                    })
+            ]
+        }
+
+        func send(_ message: OutboundMessage) async throws(SendError) -> SendReceipt {
+            let response: HTTPClientResponse
+            do {
+                response = try await context.http.execute(HTTPClientRequest(method: "POST", url: "http://api.test"))
+            } catch {
+                if faults.contains(.everyFailureIsPermanent) { throw SendError(.permanent, "failed") }
+                throw error.asSendError
+            }
+            if response.status >= 400 {
+                if faults.contains(.everyFailureIsPermanent) { throw SendError(.permanent, "failed") }
+                throw SendError.forHTTPStatus(response.status, body: response.text)
+            }
+            return SendReceipt(externalID: "r-1")
+        }
+    }
+
+    func violations(_ faults: FaultyAdapter.Faults) async throws -> [String] {
+        let http = RecordingHTTPClient()
+        let good = WebhookRequest(
+            method: "POST", path: "/in", headers: [("X-Token", FaultyAdapter.secret)], body: Array("hi".utf8))
+        let forged = WebhookRequest(
+            method: "POST", path: "/in", headers: [("X-Token", "guess")], body: Array("hi".utf8))
+        let reply = OutboundMessage(
+            messageID: "msg_1", conversationID: "con_1", channel: "faulty",
+            to: try Address(parsing: "email:ana@example.com"),
+            threadKey: "t", text: "hello", idempotencyKey: "sb-msg_1")
+        return await AdapterConformance.violations(
+            of: FaultyAdapter(faults: faults, http: http), channel: "faulty", http: http,
+            case: ConformanceCase(
+                authentic: [good], forged: [forged], reply: reply,
+                sendFailures: [
+                    (HTTPClientResponse(status: 503), .transient), (HTTPClientResponse(status: 429), .rateLimited),
+                ],
+                secrets: [FaultyAdapter.secret]))
+    }
+
+    @Test func anAdapterThatKeepsTheRulesPasses() async throws {
+        #expect(try await violations([]) == [])
+    }
+
+    @Test(arguments: [
+        (FaultyAdapter.Faults.acceptsForgeries, "passed verify"),
+        (.unnormalisedAddress, "names channel another"),
+        (.unstableDedupKey, "changed the dedup keys"),
+        (.publicOnAPrivateChannel, "capabilities do not declare"),
+        (.everyFailureIsPermanent, "expected transient"),
+        (.leaksTheSecret, "shows a secret"),
+    ])
+    func eachBrokenRuleIsReported(_ fault: FaultyAdapter.Faults, _ expected: String) async throws {
+        let found = try await violations(fault)
+        #expect(found.contains { $0.contains(expected) }, "\(found)")
+    }
+}
