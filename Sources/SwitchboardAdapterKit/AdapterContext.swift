@@ -27,9 +27,7 @@ public struct AdapterContext: Sendable {
     /// `/webhooks/<channel id>`, the prefix the hub mounts them under. For channels that are told
     /// where to call back (status callbacks, delivery reports) and for signatures over the URL.
     public var webhookBaseURL: String {
-        var base = publicBaseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + "/webhooks/\(channel.rawValue)"
+        URLText.trimmingTrailingSlashes(publicBaseURL) + "/webhooks/\(channel.rawValue)"
     }
 
     public init(

@@ -76,7 +76,7 @@ public struct KannelConfiguration: Decodable, Sendable {
         if let url = publicURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw fail(.publicURL, "public_url is the URL smsbox uses to reach this channel, without /dlr")
         }
-        while publicURL?.hasSuffix("/") == true { publicURL?.removeLast() }
+        publicURL = publicURL.map(URLText.trimmingTrailingSlashes)
     }
 
     public init(

@@ -85,22 +85,9 @@ struct MatrixAPI: Sendable {
         return json
     }
 
-    /// Percent-encodes everything but RFC 3986's unreserved characters: room ids (`!abc:x`, or
-    /// room v12's `!opaque` with `/` and `+` possible), event ids, tokens and transaction ids.
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
+    /// Room ids (`!abc:x`, or room v12's `!opaque` with `/` and `+` possible), event ids, tokens and
+    /// transaction ids in a path or query: RFC 3986's unreserved characters, the rest percent-encoded.
+    static func encode(_ text: String) -> String { URLText.percentEncoded(text) }
 }
 
 /// A failed client-server API call: the HTTP status and the Matrix error code

@@ -43,8 +43,7 @@ public struct MatrixConfiguration: Decodable, Sendable {
         func fail(_ key: CodingKeys, _ message: String) -> DecodingError {
             DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: message)
         }
-        var url = try container.decode(String.self, forKey: .homeserverURL)
-        while url.hasSuffix("/") { url.removeLast() }
+        let url = URLText.trimmingTrailingSlashes(try container.decode(String.self, forKey: .homeserverURL))
         guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > "https://".count,
             !url.contains(where: \.isWhitespace), !url.contains("?"), !url.contains("/_matrix")
         else {

@@ -27,7 +27,7 @@ public struct MetaAppSettings: Sendable, Hashable {
         self.appSecret = appSecret
         self.verifyToken = verifyToken
         self.accessToken = accessToken
-        self.graphBaseURL = Self.trimmingSlash(graphBaseURL)
+        self.graphBaseURL = URLText.trimmingTrailingSlashes(graphBaseURL)
         self.graphVersion = graphVersion
     }
 
@@ -70,7 +70,7 @@ public struct MetaAppSettings: Sendable, Hashable {
                 "access_token is a long-lived system-user or page access token (it starts with EAA…); "
                     + "set it from an environment variable such as ${META_ACCESS_TOKEN}")
         }
-        graphBaseURL = Self.trimmingSlash(
+        graphBaseURL = URLText.trimmingTrailingSlashes(
             try container.decodeIfPresent(String.self, forKey: .graphBaseURL) ?? Self.defaultGraphBaseURL)
         guard graphBaseURL.hasPrefix("https://") || graphBaseURL.hasPrefix("http://"),
             !graphBaseURL.contains(where: \.isWhitespace)
@@ -101,12 +101,6 @@ public struct MetaAppSettings: Sendable, Hashable {
                 debugDescription: "\(key.stringValue) is \(what), all digits (quote it in YAML: \"106540352242922\")")
         }
         return id
-    }
-
-    static func trimmingSlash(_ url: String) -> String {
-        var url = url
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
     }
 }
 

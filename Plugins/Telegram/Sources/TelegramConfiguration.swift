@@ -82,7 +82,7 @@ public struct TelegramConfiguration: Decodable, Sendable {
                 "mode: webhook needs secret_token (1 to 256 characters of A-Z, a-z, 0-9, '_' and '-'): Telegram "
                     + "sends it with every update, and requests without it are refused")
         }
-        apiBaseURL = Self.trimmingSlash(
+        apiBaseURL = URLText.trimmingTrailingSlashes(
             try container.decodeIfPresent(String.self, forKey: .apiBaseURL) ?? "https://api.telegram.org")
         if !(apiBaseURL.hasPrefix("https://") || apiBaseURL.hasPrefix("http://")) {
             throw fail(.apiBaseURL, "api_base_url is the Bot API's address, such as https://api.telegram.org")
@@ -133,11 +133,5 @@ public struct TelegramConfiguration: Decodable, Sendable {
 
     static func isTokenCharacter(_ character: Character) -> Bool {
         character.isASCII && (character.isLetter || character.isNumber || character == "_" || character == "-")
-    }
-
-    static func trimmingSlash(_ url: String) -> String {
-        var url = url
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
     }
 }

@@ -86,11 +86,11 @@ public struct TwilioConfiguration: Decodable, Sendable {
             throw fail(.whatsappFrom, "whatsapp_from is written whatsapp:+E164, such as whatsapp:+14155238886")
         }
         defaultRegion = try container.decodeIfPresent(PhoneRegion.self, forKey: .defaultRegion)
-        publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL).map { Self.trimmingSlash($0) }
+        publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL).map(URLText.trimmingTrailingSlashes)
         if let url = publicURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw fail(.publicURL, "public_url is the https:// URL Twilio calls, without /sms or /status")
         }
-        apiBaseURL = Self.trimmingSlash(
+        apiBaseURL = URLText.trimmingTrailingSlashes(
             try container.decodeIfPresent(String.self, forKey: .apiBaseURL) ?? "https://api.twilio.com")
         if !(apiBaseURL.hasPrefix("https://") || apiBaseURL.hasPrefix("http://")) {
             throw fail(.apiBaseURL, "api_base_url must start with https://")
@@ -114,11 +114,5 @@ public struct TwilioConfiguration: Decodable, Sendable {
 
     static func isSID(_ text: String, prefix: String) -> Bool {
         text.count == 34 && text.hasPrefix(prefix) && text.dropFirst(2).allSatisfy(\.isHexDigit)
-    }
-
-    static func trimmingSlash(_ url: String) -> String {
-        var url = url
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
     }
 }

@@ -58,9 +58,5 @@ struct XAPI: Sendable {
 
     /// Query parameters percent-encoded as RFC 3986 unreserved characters (a search query has
     /// spaces, quotes and colons).
-    static func encode(_ query: [(name: String, value: String)]) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        func escape(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
-        return query.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
-    }
+    static func encode(_ query: [(name: String, value: String)]) -> String { URLText.query(query) }
 }

@@ -123,7 +123,7 @@ public struct XConfiguration: Decodable, Sendable {
             throw fail(
                 .pollInterval, "poll_interval must be at least 15s: X's rate limits allow few reads per 15 minutes")
         }
-        apiBaseURL = Self.trimmingSlash(
+        apiBaseURL = URLText.trimmingTrailingSlashes(
             try container.decodeIfPresent(String.self, forKey: .apiBaseURL) ?? "https://api.x.com")
         guard apiBaseURL.hasPrefix("https://") || apiBaseURL.hasPrefix("http://") else {
             throw fail(.apiBaseURL, "api_base_url is a URL such as https://api.x.com")
@@ -153,11 +153,5 @@ public struct XConfiguration: Decodable, Sendable {
             let value = UInt64(trimmed), value > 0
         else { return nil }
         return String(value)
-    }
-
-    static func trimmingSlash(_ url: String) -> String {
-        var url = url
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
     }
 }
