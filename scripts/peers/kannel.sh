@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/../lib
 # Kannel 1.4.5 (Debian bookworm `kannel` + `kannel-extras`) as the SMS peer of Switchboard's tests,
 # on loopback (written from shared/peers.md §1; measured facts in scripts/peers/kannel-notes.md):
 #
@@ -76,6 +77,8 @@
 # smsbox re-spawns itself under a NEW pid about 10 s after it loses bearerbox ("Bearerbox is gone,
 # restarting"), so the boxes are found by their command line (our kannel.conf), not by pid files.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/packages.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/descriptors.sh"
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 K="$STATE/kannel"
 CONF="$K/kannel.conf"
@@ -151,50 +154,8 @@ admin_status() { curl -s -m 5 "http://127.0.0.1:$ADMIN/status.txt?password=$ADMI
 received_count() { sed -n 's/^SMS: received \([0-9]*\) .*/\1/p' <<<"$(admin_status)"; }
 smsc_line() { grep -F "${SMSC_ID}[${SMSC_ID}]" <<<"$(admin_status)" || true; }
 
-policy_denies_start() {
-    [ -x /usr/sbin/policy-rc.d ] || return 1
-    local rc=0
-    /usr/sbin/policy-rc.d kannel start >/dev/null 2>&1 || rc=$?
-    [ "$rc" -eq 101 ]
-}
-
 install_missing() {
-    # A package counts only when fully installed: `dpkg -s` also succeeds for one removed with its
-    # config files left behind.
-    local missing=() package
-    for package in kannel kannel-extras curl; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-            missing+=("$package")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    local policy=/usr/sbin/policy-rc.d saved="" guard=""
-    if ! policy_denies_start; then
-        # Keep kannel's postinst from starting the system bearerbox and wapbox (see the header).
-        guard=1
-        if [ -e "$policy" ]; then
-            saved="$policy.switchboard-saved.$$"
-            $sudo mv "$policy" "$saved"
-        fi
-        printf '#!/bin/sh\n# put here by scripts/peers/kannel.sh for one apt-get install\nexit 101\n' |
-            $sudo tee "$policy" >/dev/null
-        $sudo chmod 755 "$policy"
-        # shellcheck disable=SC2064 # expand now: restore exactly what this call saved
-        trap "$sudo rm -f '$policy'; [ -z '$saved' ] || $sudo mv '$saved' '$policy'" EXIT
-    fi
-    log "installing ${missing[*]}"
-    local rc=0
-    {
-        $sudo apt-get update -qq &&
-            DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    } || rc=$?
-    if [ -n "$guard" ]; then
-        $sudo rm -f "$policy"
-        [ -z "$saved" ] || $sudo mv "$saved" "$policy"
-        trap - EXIT
-    fi
-    [ "$rc" -eq 0 ] || fail "apt-get install ${missing[*]} failed (exit $rc)"
+    install_packages kannel kannel-extras curl || fail "apt-get install of kannel, kannel-extras or curl failed"
     [ -x "$FAKESMSC" ] || fail "$FAKESMSC is missing after installing kannel-extras"
 }
 
@@ -549,13 +510,7 @@ start | stop | status | mo | listen | unlisten | mt) shift ;;
     exit 2
     ;;
 esac
-# Close every descriptor inherited beyond stdin/out/err before anything starts a daemon. A caller may
-# leak one (Foundation's Process hands its children a socket and reports their exit only once every
-# holder has closed it): a daemon holding it would make the caller wait for as long as the peers run.
-for fd in "/proc/$$/fd/"*; do
-    fd="${fd##*/}"
-    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
-done
+close_inherited_descriptors
 case "$command" in
 mt | status) "$command" "$@" ;;
 *)

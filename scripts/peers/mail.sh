@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/../lib
 # Real mail peers on loopback for Switchboard's tests (written from shared/peers.md §2, Email):
 #   Dovecot 2.3   IMAP 127.0.0.1:23143 (STARTTLS offered), IMAPS :23993, LMTP :23124
 #   smtp_peer.py  SMTP 127.0.0.1:23125 (aiosmtpd): spools each message to $STATE/spool/<n>.eml
@@ -25,6 +26,8 @@
 # until every port answers. Running it again while the peers run is fine. `stop` kills by pid only.
 # Needs root (Dovecot drops to the vmail user to write mail); CI runs as root.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/packages.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/descriptors.sh"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 D="$STATE/dovecot"
@@ -62,20 +65,10 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
 
 install_missing() {
-    # Like scripts/lib/packages.sh, but a package counts only when it is fully installed: `dpkg -s`
-    # also succeeds for one removed with its config files left behind.
-    local missing=()
-    for package in dovecot-imapd dovecot-lmtpd python3-venv openssl; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-            missing+=("$package")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        local sudo=""
-        [ "$(id -u)" -ne 0 ] && sudo="sudo"
-        log "installing ${missing[*]}"
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    fi
+    install_packages dovecot-imapd dovecot-lmtpd python3-venv openssl || {
+        log "apt-get install of dovecot-imapd, dovecot-lmtpd, python3-venv or openssl failed"
+        exit 1
+    }
     if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
         log "creating $VENV with aiosmtpd"
         rm -rf "$VENV"
@@ -261,13 +254,7 @@ start | stop | status) ;;
     exit 2
     ;;
 esac
-# Close every descriptor inherited beyond stdin/out/err before anything starts a daemon. A caller may
-# leak one (Foundation's Process hands its children a socket and reports their exit only once every
-# holder has closed it): a daemon holding it would make the caller wait for as long as the peers run.
-for fd in /proc/$$/fd/*; do
-    fd="${fd##*/}"
-    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
-done
+close_inherited_descriptors
 mkdir -p "$STATE"
 # One start/stop at a time (parallel test processes may all call start).
 exec 9>"$STATE/.lock"

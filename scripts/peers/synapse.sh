@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/../lib
 # Matrix Synapse (PyPI matrix-synapse, pinned) as the Matrix peer of Switchboard's tests, on loopback
 # with SQLite (written from shared/peers.md §3):
 #
@@ -26,6 +27,7 @@
 # synapse/ (homeserver.yaml, homeserver.db, the signing key, media_store/, synapse.out, synapse.pid).
 # To start from scratch: `stop`, then remove $STATE/synapse.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/descriptors.sh"
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 M="$STATE/synapse"
 VENV="$STATE/venv-synapse"
@@ -269,12 +271,7 @@ start | stop | status | register) shift ;;
     exit 2
     ;;
 esac
-# Close every descriptor inherited beyond stdin/out/err before anything starts a daemon (a caller such
-# as Foundation's Process may leak one, and would wait for as long as Synapse holds it).
-for fd in "/proc/$$/fd/"*; do
-    fd="${fd##*/}"
-    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
-done
+close_inherited_descriptors
 case "$command" in
 status) status ;;
 stop)
