@@ -19,23 +19,19 @@ enum IngestIdentityLinks {
         var current = customerID
         var merge: MergeRecord?
         for alias in envelope.hints.aliases where alias != envelope.from {
-            let candidates = [alias] + IdentityResolver.equivalents(of: alias, policy: policy.identity)
-            var other: String?
-            for candidate in candidates {
-                if let owner = try IngestTransaction.owner(of: candidate, db: db) {
-                    other = owner
-                    break
-                }
+            let aliasOwner = try IngestTransaction.owner(of: alias, db: db)
+            var other = aliasOwner
+            for equivalent in IdentityResolver.equivalents(of: alias, policy: policy.identity) where other == nil {
+                other = try IngestTransaction.owner(of: equivalent, db: db)
             }
-            if other == nil || other == current {
-                if try IngestTransaction.owner(of: alias, db: db) == nil {
+            guard let other, other != current else {
+                if aliasOwner == nil {
                     try IngestTransaction.insertIdentity(
                         alias, customerID: current, channel: envelope.channel, verified: false,
                         provenance: "alias:\(envelope.from)", now: now, db: db)
                 }
                 continue
             }
-            guard let other else { continue }
             let reason =
                 "\(envelope.from) and \(alias) are one account on \(envelope.channel), by the channel's payload"
             if let record = try mergeOrSuggest(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 import SwitchboardSQLite
@@ -10,16 +9,9 @@ import Testing
 struct RejectionTests {
     @Test func aFailingEnvelopeRollsBackOnlyItself() async throws {
         try await withTemporaryStore { store, path in
-            // A trigger makes the database refuse one message: it stands in for any failure that
-            // happens after an envelope has already written its customer and conversation rows.
-            let pool = try DatabasePool(path: path)
-            try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.text = 'poison'
-                        BEGIN SELECT RAISE(ABORT, 'poisoned message'); END
-                        """)
-            }
+            // The database refuses one message: it stands in for any failure that happens after an
+            // envelope has already written its customer and conversation rows.
+            try await poisonMessages(at: path)
             let outcomes = try await store.ingest(
                 [
                     try inbound("p1", from: "email:a@example.com"),

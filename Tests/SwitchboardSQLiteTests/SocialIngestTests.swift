@@ -188,14 +188,7 @@ struct SocialIngestTests {
 struct SocialIngestEdgeTests {
     @Test func aLateEditKeepsItsHistoryRowOnTheSavepointPathToo() async throws {
         try await withTemporaryStore { store, path in
-            let pool = try DatabasePool(path: path)
-            try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.text = 'poison'
-                        BEGIN SELECT RAISE(ABORT, 'poisoned message'); END
-                        """)
-            }
+            let pool = try await poisonMessages(at: path)
             let stored = try await store.ingestOne(
                 try inbound("1:10", from: "telegram:42", channel: "tg", thread: "chat-1", text: "v1"))
             var newer = try inbound(

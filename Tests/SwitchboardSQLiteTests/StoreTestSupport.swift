@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 import SwitchboardSQLite
@@ -96,4 +97,20 @@ func expectStoreError(
         Issue.record("expected StoreError.\(code), got \(error)", sourceLocation: sourceLocation)
     }
     return nil
+}
+
+/// Makes the database at `path` refuse (with "poisoned message") every message whose text is
+/// `poison`: a failure after an envelope has written its customer and conversation rows, which
+/// sends a group onto the savepoint-per-envelope path. Returns a pool on the file, for checks.
+@discardableResult
+func poisonMessages(at path: String) async throws -> DatabasePool {
+    let pool = try DatabasePool(path: path)
+    try await pool.write { db in
+        try db.execute(
+            sql: """
+                CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.text = 'poison'
+                BEGIN SELECT RAISE(ABORT, 'poisoned message'); END
+                """)
+    }
+    return pool
 }
