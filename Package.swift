@@ -9,7 +9,8 @@ let upcoming: [SwiftSetting] = [
 ]
 
 /// Every in-tree channel adapter: the folder under `Plugins/`, its module name and what it needs.
-/// A new channel adds one line here and one in `SwitchboardAdapters/BuiltinAdapters.swift`.
+/// A new channel adds one line here and one in `SwitchboardAdapters/BuiltinAdapters.swift`
+/// (`scripts/new-adapter.py NAME` writes both; see docs/adapters.md).
 let plugins: [(folder: String, module: String, dependencies: [Target.Dependency])] = [
     ("Webhook", "WebhookAdapter", ["SwitchboardAdapterKit"]),
     ("Email", "EmailAdapter", ["SwitchboardAdapterKit", "EmailMIME"]),
@@ -20,6 +21,9 @@ let plugins: [(folder: String, module: String, dependencies: [Target.Dependency]
     ("Telegram", "TelegramAdapter", ["SwitchboardAdapterKit"]),
     ("X", "XAdapter", ["SwitchboardAdapterKit"]),
     ("Matrix", "MatrixAdapter", ["SwitchboardAdapterKit"]),
+    // The bridge reads envelopes with the webhook channel's parser: one JSON message format.
+    ("Bridge", "BridgeAdapter", ["SwitchboardAdapterKit", "WebhookAdapter"]),
+    // scripts/new-adapter.py adds new plugins above this line.
 ]
 
 var targets: [Target] = [

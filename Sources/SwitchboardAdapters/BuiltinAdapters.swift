@@ -1,3 +1,4 @@
+import BridgeAdapter
 import EmailAdapter
 import KannelAdapter
 import MatrixAdapter
@@ -11,7 +12,8 @@ import WebhookAdapter
 import XAdapter
 
 /// The one list of in-tree channel adapters. A new plugin adds its type here (and its line in
-/// `Package.swift`'s `plugins` list); nothing else in the hub changes.
+/// `Package.swift`'s `plugins` list; `scripts/new-adapter.py NAME` writes both); nothing else in
+/// the hub changes.
 public enum BuiltinAdapters {
     public static let types: [any ChannelAdapter.Type] = [
         WebhookAdapter.self,
@@ -25,6 +27,8 @@ public enum BuiltinAdapters {
         TelegramAdapter.self,
         XAdapter.self,
         MatrixAdapter.self,
+        BridgeAdapter.self,
+        // scripts/new-adapter.py adds new adapters above this line.
     ]
 
     /// A registry with every in-tree adapter.

@@ -2,8 +2,9 @@ import Foundation
 import SwitchboardAdapterKit
 
 /// The generic channel's JSON wire format, parsed with `JSONSerialization` (the hot path) and
-/// checked field by field so every refusal says which field is wrong.
-enum WebhookPayload {
+/// checked field by field so every refusal says which field is wrong. The bridge channel
+/// (`Plugins/Bridge`) reads its envelopes with the same code.
+package enum WebhookPayload {
     static let maxMessagesPerRequest = 500
 
     static func envelopes(from request: WebhookRequest, channel: ChannelID) throws -> [InboundEnvelope] {
@@ -26,7 +27,7 @@ enum WebhookPayload {
         }
     }
 
-    static func envelope(_ item: [String: Any], at prefix: String, channel: ChannelID, raw: RawPayload) throws
+    package static func envelope(_ item: [String: Any], at prefix: String, channel: ChannelID, raw: RawPayload) throws
         -> InboundEnvelope
     {
         func field(_ name: String) -> String { prefix + name }
@@ -95,24 +96,30 @@ enum WebhookPayload {
     }
 
     static func statusUpdates(from request: WebhookRequest, channel: ChannelID) throws -> [StatusUpdate] {
-        let object = try jsonObject(request)
-        let id = try string(object, "id", key: "id", required: true) ?? ""
-        let name = try string(object, "status", key: "status", required: true) ?? ""
-        let reason = try string(object, "reason", key: "reason", required: false)
+        [try statusUpdate(try jsonObject(request), at: "", channel: channel)]
+    }
+
+    /// One delivery report (`id`, `status`, `reason`?, `at`?); field names in errors start with `prefix`.
+    package static func statusUpdate(_ object: [String: Any], at prefix: String, channel: ChannelID) throws
+        -> StatusUpdate
+    {
+        let id = try string(object, prefix + "id", key: "id", required: true) ?? ""
+        let name = try string(object, prefix + "status", key: "status", required: true) ?? ""
+        let reason = try string(object, prefix + "reason", key: "reason", required: false)
         guard let status = DeliveryStatus(name: name, reason: reason), name != "queued" else {
-            throw WebhookRequestError("'status' must be one of sent, delivered, read, failed")
+            throw WebhookRequestError("'\(prefix)status' must be one of sent, delivered, read, failed")
         }
         var at = Date()
         if let value = object["at"] {
             guard let date = parseDate(value) else {
-                throw WebhookRequestError("'at' must be an ISO 8601 time or Unix seconds")
+                throw WebhookRequestError("'\(prefix)at' must be an ISO 8601 time or Unix seconds")
             }
             at = date
         }
-        return [StatusUpdate(channel: channel, externalID: id, status: status, at: at)]
+        return StatusUpdate(channel: channel, externalID: id, status: status, at: at)
     }
 
-    static func outboundBody(_ message: OutboundMessage) -> [UInt8] {
+    package static func outboundBody(_ message: OutboundMessage) -> [UInt8] {
         var object: [String: Any] = [
             "id": message.messageID, "conversation_id": message.conversationID, "to": message.to.description,
             "thread": message.threadKey, "text": message.text, "visibility": message.visibility.rawValue,
@@ -122,11 +129,20 @@ enum WebhookPayload {
         object["html"] = message.html
         object["in_reply_to"] = message.inReplyTo
         object["author"] = message.author
+        if !message.attachments.isEmpty {
+            object["attachments"] = message.attachments.map { attachment -> [String: Any] in
+                var item: [String: Any] = ["content_type": attachment.contentType]
+                item["filename"] = attachment.filename
+                item["size"] = attachment.size
+                item["url"] = attachment.url
+                return item
+            }
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Array(data)
     }
 
-    private static func jsonObject(_ request: WebhookRequest) throws -> [String: Any] {
+    package static func jsonObject(_ request: WebhookRequest) throws -> [String: Any] {
         if let type = request.header("Content-Type"), !type.lowercased().hasPrefix("application/json") {
             throw WebhookRequestError(status: 415, "Content-Type must be application/json, not \(type)")
         }
@@ -144,7 +160,7 @@ enum WebhookPayload {
         return object
     }
 
-    private static func string(_ object: [String: Any], _ field: String, key: String, required: Bool) throws -> String?
+    package static func string(_ object: [String: Any], _ field: String, key: String, required: Bool) throws -> String?
     {
         guard let value = object[key], !(value is NSNull) else {
             if required { throw WebhookRequestError("'\(field)' is required") }
@@ -170,7 +186,7 @@ enum WebhookPayload {
         }
     }
 
-    static func parseDate(_ value: Any) -> Date? {
+    package static func parseDate(_ value: Any) -> Date? {
         if let seconds = value as? Double, !(value is Bool) { return Date(timeIntervalSince1970: seconds) }
         guard let text = value as? String else { return nil }
         if let date = try? Date(text, strategy: .iso8601) { return date }
