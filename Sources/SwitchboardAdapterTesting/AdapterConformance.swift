@@ -20,20 +20,46 @@ public struct ConformanceCase: Sendable {
     public var reply: OutboundMessage?
     /// Answers of the channel's API to `reply`, and the class of ``SendError`` each must become.
     public var sendFailures: [(answer: HTTPClientResponse, expected: SendError.Code)]
+    /// Failures of a transport other than HTTP (SMTP), each arranging itself before `reply` is
+    /// sent, and the class each must become. A channel that sends over HTTP lists
+    /// ``sendFailures`` instead (the check then adds a refused connection by itself).
+    public var transportFailures: [ScriptedFailure]
+    /// For channels that poll: reads what the poller would hand the hub from one fixed state of
+    /// the channel (a folder, a page of updates). The check calls it twice, as a restart before
+    /// the position was saved would, and expects well-formed envelopes with the same dedup keys.
+    public var polled: (@Sendable () async throws -> [InboundEnvelope])?
     /// Secrets of the adapter's configuration: none may appear in a refusal or an error message.
     public var secrets: [String]
 
     public init(
         authentic: [WebhookRequest] = [], ignored: [WebhookRequest] = [], forged: [WebhookRequest] = [],
         reply: OutboundMessage? = nil,
-        sendFailures: [(answer: HTTPClientResponse, expected: SendError.Code)] = [], secrets: [String] = []
+        sendFailures: [(answer: HTTPClientResponse, expected: SendError.Code)] = [],
+        transportFailures: [ScriptedFailure] = [], polled: (@Sendable () async throws -> [InboundEnvelope])? = nil,
+        secrets: [String] = []
     ) {
         self.authentic = authentic
         self.ignored = ignored
         self.forged = forged
         self.reply = reply
         self.sendFailures = sendFailures
+        self.transportFailures = transportFailures
+        self.polled = polled
         self.secrets = secrets
+    }
+}
+
+/// One failure of a channel's transport for the conformance check: what it is (for the report),
+/// how to make the test double fail that way, and the ``SendError`` class it must become.
+public struct ScriptedFailure: Sendable {
+    public var what: String
+    public var expected: SendError.Code
+    public var arrange: @Sendable () -> Void
+
+    public init(_ what: String, expected: SendError.Code, arrange: @escaping @Sendable () -> Void) {
+        self.what = what
+        self.expected = expected
+        self.arrange = arrange
     }
 }
 
@@ -61,6 +87,30 @@ public enum AdapterConformance {
         }
         if let reply = conformanceCase.reply {
             found += await sendViolations(reply, adapter: adapter, http: http, case: conformanceCase)
+        }
+        if let read = conformanceCase.polled {
+            found += await polledViolations(read, channel: channel, capabilities: adapter.capabilities)
+        }
+        return found
+    }
+
+    static func polledViolations(
+        _ read: @Sendable () async throws -> [InboundEnvelope], channel: ChannelID, capabilities: ChannelCapabilities
+    ) async -> [String] {
+        let first: [InboundEnvelope]
+        let second: [InboundEnvelope]
+        do {
+            first = try await read()
+            second = try await read()
+        } catch {
+            return ["polling failed: \(error)"]
+        }
+        if first.isEmpty { return ["polling gave no envelope"] }
+        var found = first.flatMap { EnvelopeRules.violations($0, channel: channel, capabilities: capabilities) }
+        if first.map(\.externalID) != second.map(\.externalID) {
+            found.append(
+                "reading the same messages again changed the dedup keys: \(first.map(\.externalID)) then "
+                    + "\(second.map(\.externalID))")
         }
         return found
     }
@@ -163,11 +213,20 @@ public enum AdapterConformance {
     ) async -> [String] {
         var found: [String] = []
         let network = TransportError(isRetryable: true, "connection refused")
-        let scripted: [(Result<HTTPClientResponse, TransportError>, SendError.Code, String)] =
-            conformanceCase.sendFailures.map { (.success($0.answer), $0.expected, "HTTP \($0.answer.status)") }
-            + [(.failure(network), .transient, "a refused connection")]
-        for (answer, expected, what) in scripted {
-            http.answers.withLock { $0 = [answer] }
+        var scripted = conformanceCase.sendFailures.map { failure in
+            ScriptedFailure("HTTP \(failure.answer.status)", expected: failure.expected) {
+                http.answers.withLock { $0 = [.success(failure.answer)] }
+            }
+        }
+        if !conformanceCase.sendFailures.isEmpty {
+            scripted.append(
+                ScriptedFailure("a refused connection", expected: .transient) {
+                    http.answers.withLock { $0 = [.failure(network)] }
+                })
+        }
+        for failure in scripted + conformanceCase.transportFailures {
+            let (expected, what) = (failure.expected, failure.what)
+            failure.arrange()
             do {
                 _ = try await adapter.send(reply)
                 found.append("a send answered with \(what) succeeded; expected \(expected)")

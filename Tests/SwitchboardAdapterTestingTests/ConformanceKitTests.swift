@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardAdapterKit
 import SwitchboardAdapterTesting
+import Synchronization
 import Testing
 
 /// The conformance kit itself: an adapter that breaks each rule is caught, rule by rule, and one
@@ -120,5 +121,37 @@ struct ConformanceKitTests {
     func eachBrokenRuleIsReported(_ fault: FaultyAdapter.Faults, _ expected: String) async throws {
         let found = try await violations(fault)
         #expect(found.contains { $0.contains(expected) }, "\(found)")
+    }
+
+    /// A polled channel: what one fixed state of the channel gives, read twice.
+    func pollingViolations(keys: @escaping @Sendable () -> String, from address: String) async throws -> [String] {
+        let from = try Address(parsing: address)
+        let http = RecordingHTTPClient()
+        let failure = ScriptedFailure("a dropped SMTP-like session", expected: .transient) {
+            http.answers.withLock { $0 = [.failure(TransportError(isRetryable: true, "dropped"))] }
+        }
+        return await AdapterConformance.violations(
+            of: FaultyAdapter(faults: [.everyFailureIsPermanent], http: http), channel: "faulty", http: http,
+            case: ConformanceCase(
+                reply: OutboundMessage(
+                    messageID: "msg_1", conversationID: "con_1", channel: "faulty", to: from, threadKey: "t",
+                    text: "hello", idempotencyKey: "sb-msg_1"),
+                transportFailures: [failure],
+                polled: {
+                    [
+                        InboundEnvelope(
+                            channel: "faulty", externalID: keys(), from: from, threadKey: "t", text: "hi",
+                            sentAt: Date(timeIntervalSince1970: 1_700_000_000))
+                    ]
+                }))
+    }
+
+    @Test func pollingAndOtherTransportsAreCheckedToo() async throws {
+        let stable = try await pollingViolations(keys: { "m-1" }, from: "email:ana@example.com")
+        #expect(
+            stable == ["a send answered with a dropped SMTP-like session became permanent, expected transient: failed"])
+        let unstable = try await pollingViolations(keys: { UUID().uuidString }, from: "email:ana@example.com")
+        #expect(
+            unstable.contains { $0.contains("reading the same messages again changed the dedup keys") }, "\(unstable)")
     }
 }
