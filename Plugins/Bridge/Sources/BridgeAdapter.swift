@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import SwitchboardAdapterKit
 import WebhookAdapter
 
@@ -63,6 +64,36 @@ public struct BridgeAdapter: ChannelAdapter {
         ]
     }
 
+    /// Probes the bridge's `health_url`, when configured, every `health_interval`. A bridge that
+    /// does not answer 2xx makes this throw: the hub's supervisor then shows the channel as
+    /// degraded in `/health` with the reason, and probes again with backoff.
+    public func run() async throws {
+        guard let url = configuration.healthURL else { return try await gracefulShutdown() }
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await probe(url)
+                try await Task.sleep(for: configuration.healthInterval)
+            }
+        }
+    }
+
+    func probe(_ url: String) async throws(BridgeUnhealthy) {
+        let request = HTTPClientRequest(
+            method: "GET", url: url,
+            headers: BridgeSignature.headers(secret: configuration.secret, body: [], now: now()),
+            timeout: .seconds(5))
+        let response: HTTPClientResponse
+        do {
+            response = try await context.http.execute(request)
+        } catch {
+            throw BridgeUnhealthy("the bridge's health_url cannot be reached: \(error.message)")
+        }
+        guard (200..<300).contains(response.status) else {
+            throw BridgeUnhealthy(
+                "the bridge's health_url answered HTTP \(response.status): \(String(response.text.prefix(200)))")
+        }
+    }
+
     public func send(_ message: OutboundMessage) async throws(SendError) -> SendReceipt {
         guard let url = configuration.outboundURL else {
             throw SendError(.permanent, "channel '\(context.channel)' has no outbound_url, so it cannot send replies")
@@ -85,4 +116,10 @@ public struct BridgeAdapter: ChannelAdapter {
         }
         return SendReceipt(externalID: BridgePayload.sentID(response) ?? message.messageID)
     }
+}
+
+/// The bridge process is down or says it is not connected to its channel; shown in `/health`.
+struct BridgeUnhealthy: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

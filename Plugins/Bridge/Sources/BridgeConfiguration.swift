@@ -11,6 +11,10 @@ public struct BridgeConfiguration: Decodable, Sendable {
     public var outboundURL: String?
     /// How long one post to `outbound_url` may take.
     public var timeout: Duration
+    /// The bridge's own health endpoint (`GET`, 2xx when it is connected to its channel), probed
+    /// every `health_interval`: a bridge that stops answering shows as degraded in `/health`.
+    public var healthURL: String?
+    public var healthInterval: Duration
     /// What the channel behind the bridge can do.
     public var capabilities: Capabilities
 
@@ -64,16 +68,20 @@ public struct BridgeConfiguration: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case secret, timeout, capabilities
         case outboundURL = "outbound_url"
+        case healthURL = "health_url"
+        case healthInterval = "health_interval"
     }
 
     public init(
         secret: String, outboundURL: String? = nil, timeout: Duration = .seconds(15),
-        capabilities: Capabilities = Capabilities()
+        capabilities: Capabilities = Capabilities(), healthURL: String? = nil, healthInterval: Duration = .seconds(30)
     ) {
         self.secret = secret
         self.outboundURL = outboundURL
         self.timeout = timeout
         self.capabilities = capabilities
+        self.healthURL = healthURL
+        self.healthInterval = healthInterval
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,12 +92,13 @@ public struct BridgeConfiguration: Decodable, Sendable {
                 forKey: .secret, in: container,
                 debugDescription: "the secret must be at least 16 characters; generate one with `openssl rand -hex 32`")
         }
-        outboundURL = try container.decodeIfPresent(String.self, forKey: .outboundURL)
-        if let url = outboundURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+        outboundURL = try Self.url(.outboundURL, in: container, example: "http://127.0.0.1:8090/outbound")
+        healthURL = try Self.url(.healthURL, in: container, example: "http://127.0.0.1:8090/health")
+        healthInterval =
+            try container.decodeIfPresent(DurationSetting.self, forKey: .healthInterval)?.duration ?? .seconds(30)
+        guard healthInterval >= .seconds(1) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .outboundURL, in: container,
-                debugDescription:
-                    "outbound_url must start with http:// or https://, e.g. http://127.0.0.1:8090/outbound")
+                forKey: .healthInterval, in: container, debugDescription: "health_interval must be at least 1s")
         }
         timeout = try container.decodeIfPresent(DurationSetting.self, forKey: .timeout)?.duration ?? .seconds(15)
         guard timeout >= .seconds(1), timeout <= .seconds(120) else {
@@ -97,5 +106,17 @@ public struct BridgeConfiguration: Decodable, Sendable {
                 forKey: .timeout, in: container, debugDescription: "timeout must be between 1s and 120s")
         }
         capabilities = try container.decodeIfPresent(Capabilities.self, forKey: .capabilities) ?? Capabilities()
+    }
+
+    private static func url(_ key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>, example: String)
+        throws -> String?
+    {
+        guard let url = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription: "\(key.stringValue) must start with http:// or https://, e.g. \(example)")
+        }
+        return url
     }
 }

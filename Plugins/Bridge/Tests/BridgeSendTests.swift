@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SwitchboardAdapterKit
 import SwitchboardAdapterTesting
 import Synchronization
@@ -84,6 +85,33 @@ struct BridgeSendTests {
         let adapter = bridge(outbound: nil)
         #expect(adapter.capabilities.canSend == false)
         await #expect(throws: SendError.self) { _ = try await adapter.send(reply) }
+    }
+}
+
+struct BridgeHealthTests {
+    func adapter(_ http: RecordingHTTPClient) -> BridgeAdapter {
+        BridgeAdapter(
+            configuration: BridgeConfiguration(secret: secret, healthURL: "http://127.0.0.1:8090/health"),
+            context: AdapterContext(
+                channel: "irc", logger: Logger(label: "test"), inbound: DiscardingHub(), cursor: DiscardingHub(),
+                http: http, publicBaseURL: "http://127.0.0.1:8080"),
+            now: { testNow })
+    }
+
+    @Test func aBridgeThatDoesNotAnswerMakesTheChannelFailWithTheReason() async throws {
+        let http = RecordingHTTPClient()
+        http.answer(503, #"{"irc":"disconnected"}"#)
+        do {
+            try await adapter(http).run()
+            Issue.record("run() returned although the bridge answered 503")
+        } catch {
+            #expect("\(error)".contains("health_url answered HTTP 503"), "\(error)")
+        }
+        let probe = try #require(http.requests.withLock { $0.first })
+        #expect(probe.method == "GET" && probe.url == "http://127.0.0.1:8090/health")
+        #expect(probe.headers.contains { $0.name == "X-Switchboard-Signature" })
+        http.answers.withLock { $0 = [.failure(TransportError(isRetryable: true, "connection refused"))] }
+        await #expect(throws: BridgeUnhealthy.self) { try await adapter(http).probe("http://127.0.0.1:8090/health") }
     }
 }
 
