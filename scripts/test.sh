@@ -39,6 +39,9 @@ swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || exit "$status"
+# docs/adapters.md, followed literally: a generated plugin builds, conforms and passes config check.
+echo "== the adapter guide (scripts/check-new-adapter.sh)" >&2
+bash scripts/check-new-adapter.sh
 # Swift Testing's summary, as the plain closing line that any CI reads.
 count="$(grep -oE 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)"
 if [ -z "$count" ] || [ "$count" -eq 0 ]; then
