@@ -78,7 +78,7 @@
 # restarting"), so the boxes are found by their command line (our kannel.conf), not by pid files.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/packages.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/descriptors.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/daemons.sh"
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 K="$STATE/kannel"
 CONF="$K/kannel.conf"
@@ -97,16 +97,6 @@ fail() {
     exit 1
 }
 
-port_listening() {
-    if command -v ss >/dev/null 2>&1; then
-        ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .
-    else
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-    fi
-}
-
-# A zombie counts as gone: where PID 1 does not reap orphans, a stopped daemon stays one.
-running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
 pid_alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
 # Pids of the live processes named $1 (bearerbox or smsbox) whose last argument is our kannel.conf.
@@ -122,15 +112,6 @@ box_pids() {
     return 0
 }
 box_running() { [ -n "$(box_pids "$1")" ]; }
-
-# Becomes (exec) the given command, with no signal blocked. A caller may start us with most signals
-# blocked (Foundation's Process does: the tests), and the mask is inherited: the daemons would then
-# ignore the SIGTERM/SIGINT of `stop`. Call it in a subshell: `( unblocked cmd )` or `unblocked cmd &`.
-unblocked() {
-    exec "$PY" -c 'import os, signal, sys
-signal.pthread_sigmask(signal.SIG_SETMASK, [])
-os.execvp(sys.argv[1], sys.argv[1:])' "$@"
-}
 
 # Reads fakesmsc's output on stdin; appends it to the raw log ($1) and the text of every
 # "Got message N: <...>" line to the MT log ($2), one line per message, flushed at once.

@@ -27,7 +27,7 @@
 # Needs root (Dovecot drops to the vmail user to write mail); CI runs as root.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/packages.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/descriptors.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/daemons.sh"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 D="$STATE/dovecot"
@@ -51,18 +51,7 @@ wait_port() {
     return 1
 }
 
-# A zombie counts as gone: where PID 1 does not reap orphans, a stopped daemon stays one.
-running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
 pid_alive() { [ -f "$1" ] && running "$(cat "$1")"; }
-
-# Becomes (exec) the given daemon, with no signal blocked. A caller may start us with most signals
-# blocked (Foundation's Process does: the tests), and the mask is inherited: the daemons would then
-# ignore the SIGTERM of `stop`. Call it in a subshell: `( unblocked cmd )` or `unblocked cmd &`.
-unblocked() {
-    exec /usr/bin/python3 -c 'import os, signal, sys
-signal.pthread_sigmask(signal.SIG_SETMASK, [])
-os.execvp(sys.argv[1], sys.argv[1:])' "$@"
-}
 
 install_missing() {
     install_packages dovecot-imapd dovecot-lmtpd python3-venv openssl || {

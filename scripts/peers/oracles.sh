@@ -3,6 +3,7 @@
 # compare against, with pinned versions:
 #   phonenumbers 9.0.43  Google's libphonenumber in Python (SwitchboardPhoneNumbers' oracle test)
 #   twilio 9.13.0        Twilio's helper library (its request-signature code is an oracle)
+#   jsonschema 4.26.0    checks the bridge protocol's JSON Schemas and the traffic against them
 #
 # usage: scripts/peers/oracles.sh
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 VENV="$STATE/venv-oracles"
-PINS=("phonenumbers==9.0.43" "twilio==9.13.0")
+PINS=("phonenumbers==9.0.43" "twilio==9.13.0" "jsonschema==4.26.0")
 
 fail() {
     echo "oracles.sh: $*" >&2

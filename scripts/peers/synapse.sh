@@ -27,7 +27,7 @@
 # synapse/ (homeserver.yaml, homeserver.db, the signing key, media_store/, synapse.out, synapse.pid).
 # To start from scratch: `stop`, then remove $STATE/synapse.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/descriptors.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/daemons.sh"
 STATE="${SWITCHBOARD_PEERS_DIR:-/tmp/switchboard-peers}"
 M="$STATE/synapse"
 VENV="$STATE/venv-synapse"
@@ -44,8 +44,6 @@ fail() {
     exit 1
 }
 
-# A zombie counts as gone: where PID 1 does not reap orphans, a stopped daemon stays one.
-running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
 # Whether the pid file names a running Synapse. A pid reused by another program after a crash or
 # reboot must never be signalled: a pid whose /proc/PID/cmdline lacks synapse.app.homeserver makes the
 # pid file stale, and stop_synapse (run under the lock by start and stop) removes it unsignalled.
@@ -57,22 +55,6 @@ pid_alive() {
     [[ "$pid" =~ ^[0-9]+$ ]] && running "$pid" && is_synapse "$pid"
 }
 answers() { curl -sf -m 2 -o /dev/null "$BASE/_matrix/client/versions"; }
-
-port_listening() {
-    if command -v ss >/dev/null 2>&1; then
-        ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .
-    else
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-    fi
-}
-
-# Becomes (exec) the given command with no signal blocked: a caller (Foundation's Process in the
-# tests) may start us with signals blocked, and Synapse would then ignore the SIGTERM of `stop`.
-unblocked() {
-    exec "$PY" -c 'import os, signal, sys
-signal.pthread_sigmask(signal.SIG_SETMASK, [])
-os.execvp(sys.argv[1], sys.argv[1:])' "$@"
-}
 
 installed() {
     [ -x "$VENV/bin/python" ] || return 1

@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# What the peer scripts that start daemons share (scripts/peers/kannel.sh, mail.sh, synapse.sh,
+# ngircd.sh): closing inherited descriptors, telling a live process from a zombie, checking a port,
+# and starting a daemon with no signal blocked.
+
+# Closes every descriptor inherited beyond stdin/out/err, before anything starts a daemon. A caller
+# may leak one (Foundation's Process hands its children a socket and reports their exit only once
+# every holder has closed it): a daemon holding it would make the caller wait for as long as it runs.
+close_inherited_descriptors() {
+    local fd
+    for fd in "/proc/$$/fd/"*; do
+        fd="${fd##*/}"
+        if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+}
+
+# Whether the pid runs. A zombie counts as gone: where PID 1 does not reap orphans, a stopped
+# daemon stays one.
+running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+
+# Whether something listens on 127.0.0.1:PORT.
+port_listening() {
+    if command -v ss >/dev/null 2>&1; then
+        ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .
+    else
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+
+# Becomes (exec) the given command with no signal blocked: a caller (Foundation's Process in the
+# tests) may start us with signals blocked, and the daemon would then ignore the SIGTERM of `stop`.
+unblocked() {
+    exec /usr/bin/python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
