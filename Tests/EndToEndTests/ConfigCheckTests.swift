@@ -40,7 +40,8 @@ struct ConfigCheckTests {
         #expect(
             lines.contains(
                 "\(path):13: channels[1].type: unknown channel type 'twillio' (did you mean 'twilio'?); known types: "
-                    + "email, instagram, kannel, matrix, messenger, sms-http, telegram, twilio, webhook, whatsapp, x"))
+                    + "bridge, email, instagram, kannel, matrix, messenger, sms-http, telegram, twilio, webhook, whatsapp, x"
+            ))
         #expect(lines.last == "3 problem(s)")
 
         let serve = try runBinary(["serve", "--config", path], environment: environment)
