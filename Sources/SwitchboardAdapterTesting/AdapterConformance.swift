@@ -244,7 +244,34 @@ public enum AdapterConformance {
             }
         }
         http.answers.withLock { $0 = [] }
+        if !conformanceCase.sendFailures.isEmpty {
+            found += await declaredLengthViolations(reply, adapter: adapter, http: http)
+        }
         return found
+    }
+
+    /// A reply exactly as long as the channel's declared `maxTextLength` must reach the channel's
+    /// API: the dispatcher lets it through, so the adapter must not refuse it by itself. (What
+    /// the API answers is not judged here; `http` answers its default.)
+    static func declaredLengthViolations<Adapter: ChannelAdapter>(
+        _ reply: OutboundMessage, adapter: Adapter, http: RecordingHTTPClient
+    ) async -> [String] {
+        guard let limit = adapter.capabilities.maxTextLength, limit > 0 else { return [] }
+        var longest = reply
+        longest.text = String(repeating: "a", count: limit)
+        let before = http.requests.withLock { $0.count }
+        do {
+            _ = try await adapter.send(longest)
+        } catch {
+            let made = http.requests.withLock { $0.count } > before
+            if !made && !error.code.isRetryable {
+                return [
+                    "a reply of exactly the declared maxTextLength (\(limit)) was refused before reaching the channel: "
+                        + error.message
+                ]
+            }
+        }
+        return []
     }
 }
 

@@ -19,13 +19,14 @@ struct ConformanceKitTests {
             static let publicOnAPrivateChannel = Faults(rawValue: 8)
             static let everyFailureIsPermanent = Faults(rawValue: 16)
             static let leaksTheSecret = Faults(rawValue: 32)
+            static let refusesItsOwnLimit = Faults(rawValue: 64)
         }
 
         static let kind: ChannelKind = "faulty"
         static let secret = "faulty-secret-0123456789"
         let context: AdapterContext
         let faults: Faults
-        let capabilities = ChannelCapabilities(visibilities: [.private])
+        let capabilities = ChannelCapabilities(visibilities: [.private], maxTextLength: 10)
 
         init(configuration: Configuration, context: AdapterContext) throws {
             self.context = context
@@ -71,6 +72,9 @@ struct ConformanceKitTests {
         }
 
         func send(_ message: OutboundMessage) async throws(SendError) -> SendReceipt {
+            if faults.contains(.refusesItsOwnLimit) && message.text.count >= 10 {
+                throw SendError(.permanent, "too long")
+            }
             let response: HTTPClientResponse
             do {
                 response = try await context.http.execute(HTTPClientRequest(method: "POST", url: "http://api.test"))
@@ -117,6 +121,7 @@ struct ConformanceKitTests {
         (.publicOnAPrivateChannel, "capabilities do not declare"),
         (.everyFailureIsPermanent, "expected transient"),
         (.leaksTheSecret, "shows a secret"),
+        (.refusesItsOwnLimit, "exactly the declared maxTextLength (10) was refused"),
     ])
     func eachBrokenRuleIsReported(_ fault: FaultyAdapter.Faults, _ expected: String) async throws {
         let found = try await violations(fault)
