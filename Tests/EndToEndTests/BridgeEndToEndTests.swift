@@ -132,7 +132,36 @@ import Testing
                 }
             }, "\(mentionOutput.text)\n\(bridgeLog.text)")
 
-        // (4) Every body that crossed the bridge matches the protocol's JSON Schemas.
+        // (4) The hub's reply, posted again with its Idempotency-Key (a retry after a lost answer),
+        // gets the same id from the bridge and is not sent again; a forged post is refused.
+        let lines = ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n")
+        let entries = lines.compactMap { try? jsonObject(String($0)) as? [String: Any] }
+        let outbound = try #require(entries.last { $0["schema"] as? String == "outbound" }?["body"] as? [String: Any])
+        let sentID = try #require(
+            (entries.last { $0["schema"] as? String == "send-result" }?["body"] as? [String: Any])?["id"] as? String)
+        let body = try JSONSerialization.data(withJSONObject: outbound)
+        func post(secret: String) async throws -> HTTPClientResponse {
+            let timestamp = String(Int(Date().timeIntervalSince1970))
+            let signature =
+                "sha256=" + IndependentHMAC.sha256Hex(secret: secret, body: Array((timestamp + ".").utf8) + body)
+            return try await http.execute(
+                HTTPClientRequest(
+                    method: "POST", url: "http://127.0.0.1:\(Self.bridgePort)/outbound",
+                    headers: [
+                        ("Content-Type", "application/json"), ("X-Switchboard-Timestamp", timestamp),
+                        ("X-Switchboard-Signature", signature),
+                        ("Idempotency-Key", outbound["idempotency_key"] as? String ?? ""),
+                    ], body: Array(body)))
+        }
+        let again = try await post(secret: HubProcess.secret)
+        let answered = try json(again)["id"] as? String
+        #expect(again.status == 200 && answered == sentID, "\(again.text)")
+        #expect(try await post(secret: "not-the-bridge-secret-0123").status == 401)
+        #expect(
+            bridgeLog.text.components(separatedBy: "reply \(sentID) sent to").count == 2,
+            "the bridge sent the reply to IRC once: \(bridgeLog.text)")
+
+        // (5) Every body that crossed the bridge matches the protocol's JSON Schemas.
         let check = try MailPeers.shell([
             TwilioOracle.python, Self.example.appendingPathComponent("check_schemas.py").path, record,
         ])
