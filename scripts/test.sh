@@ -4,7 +4,7 @@
 # Kannel with fakesmsc, Synapse, ngircd) and the oracles' Python venv (phonenumbers, twilio,
 # jsonschema), then builds once and runs every test (unit, store, and end-to-end tests that start
 # the built binary and drive it over HTTP, IMAP, SMTP, Kannel's SMS interfaces, the Matrix
-# client-server API and IRC through the example bridge), then follows docs/adapters.md literally.
+# client-server API and IRC through the example bridge), then follows docs/adapters.md step by step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -43,7 +43,7 @@ swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || exit "$status"
-# docs/adapters.md, followed literally: a generated plugin builds, conforms and passes config check.
+# docs/adapters.md, followed step by step: a generated plugin builds, conforms and passes config check.
 echo "== the adapter guide (scripts/check-new-adapter.sh)" >&2
 bash scripts/check-new-adapter.sh
 # Swift Testing's summary, as the plain closing line that any CI reads.

@@ -246,6 +246,7 @@ public enum AdapterConformance {
         http.answers.withLock { $0 = [] }
         if !conformanceCase.sendFailures.isEmpty {
             found += await declaredLengthViolations(reply, adapter: adapter, http: http)
+            found += await attachmentViolations(reply, adapter: adapter, http: http)
         }
         return found
     }
@@ -272,6 +273,26 @@ public enum AdapterConformance {
             }
         }
         return []
+    }
+
+    /// A channel that declares attachments must pass a reply's attachment on to its API: the
+    /// request carries its URL (or at least its file name, for APIs that encode it).
+    static func attachmentViolations<Adapter: ChannelAdapter>(
+        _ reply: OutboundMessage, adapter: Adapter, http: RecordingHTTPClient
+    ) async -> [String] {
+        guard adapter.capabilities.supportsAttachments else { return [] }
+        let name = "switchboard-conformance.png"
+        var withAttachment = reply
+        withAttachment.attachments = [
+            Attachment(filename: name, contentType: "image/png", size: 68, url: "https://media.example.com/" + name)
+        ]
+        let before = http.requests.withLock { $0.count }
+        _ = try? await adapter.send(withAttachment)
+        let sent = http.requests.withLock { Array($0.dropFirst(before)) }
+        if sent.contains(where: { String(decoding: $0.body, as: UTF8.self).contains(name) || $0.url.contains(name) }) {
+            return []
+        }
+        return ["the channel declares attachments, but a reply's attachment (\(name)) never reached its API"]
     }
 }
 

@@ -49,10 +49,15 @@ import Testing
         return (process, output)
     }
 
-    static func stop(_ process: Process) async {
+    /// Stops a Python program at once (SIGTERM, then SIGKILL), so a failed expectation never leaves
+    /// a bridge holding its port for the next run.
+    static func stop(_ process: Process) {
         if process.isRunning { process.terminate() }
-        for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     func timeline(_ hub: HubProcess, _ address: String) throws -> [[String: Any]] {
@@ -79,7 +84,7 @@ import Testing
                 "--hub", "\(hub.baseURL)/webhooks/irc", "--listen", "127.0.0.1:\(Self.bridgePort)",
                 "--state", state.path, "--record", record,
             ])
-        defer { Task { await Self.stop(bridge) } }
+        defer { Self.stop(bridge) }
         let http = CurlHTTPClient()
         #expect(
             try await eventually(timeout: .seconds(30)) {
@@ -95,7 +100,7 @@ import Testing
                 "--irc", "127.0.0.1:26667", "--nick", customer, "--to", bot, "--say",
                 "Hello, is my order 42 on its way?", "--expect", "It ships today, Ana.", "--timeout", "90",
             ])
-        defer { Task { await Self.stop(ana) } }
+        defer { Self.stop(ana) }
         let address = "irc:\(customer)"
         #expect(
             try await eventually(timeout: .seconds(30)) {
@@ -124,7 +129,7 @@ import Testing
                 "--irc", "127.0.0.1:26667", "--nick", customer, "--to", bot, "--channel", "#support-\(run)",
                 "--say", "Thanks, and the invoice?", "--timeout", "30",
             ])
-        defer { Task { await Self.stop(mention) } }
+        defer { Self.stop(mention) }
         #expect(
             try await eventually(timeout: .seconds(30)) {
                 try timeline(hub, address).contains {
@@ -171,7 +176,7 @@ import Testing
             #expect(recorded.contains(#""schema": "\#(schema)""#), "traffic of \(schema) was recorded and checked")
         }
         #expect(!bridgeLog.text.contains(HubProcess.secret) && !hub.log.contains(HubProcess.secret))
-        await Self.stop(bridge)
+        Self.stop(bridge)
         await hub.stop()
     }
 }

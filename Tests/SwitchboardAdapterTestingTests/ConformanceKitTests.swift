@@ -20,13 +20,14 @@ struct ConformanceKitTests {
             static let everyFailureIsPermanent = Faults(rawValue: 16)
             static let leaksTheSecret = Faults(rawValue: 32)
             static let refusesItsOwnLimit = Faults(rawValue: 64)
+            static let dropsAttachments = Faults(rawValue: 128)
         }
 
         static let kind: ChannelKind = "faulty"
         static let secret = "faulty-secret-0123456789"
         let context: AdapterContext
         let faults: Faults
-        let capabilities = ChannelCapabilities(visibilities: [.private], maxTextLength: 10)
+        let capabilities = ChannelCapabilities(visibilities: [.private], supportsAttachments: true, maxTextLength: 10)
 
         init(configuration: Configuration, context: AdapterContext) throws {
             self.context = context
@@ -77,7 +78,10 @@ struct ConformanceKitTests {
             }
             let response: HTTPClientResponse
             do {
-                response = try await context.http.execute(HTTPClientRequest(method: "POST", url: "http://api.test"))
+                let media = faults.contains(.dropsAttachments) ? [] : message.attachments.compactMap(\.url)
+                response = try await context.http.execute(
+                    HTTPClientRequest(
+                        method: "POST", url: "http://api.test", body: Array(media.joined(separator: ",").utf8)))
             } catch {
                 if faults.contains(.everyFailureIsPermanent) { throw SendError(.permanent, "failed") }
                 throw error.asSendError
@@ -122,6 +126,7 @@ struct ConformanceKitTests {
         (.everyFailureIsPermanent, "expected transient"),
         (.leaksTheSecret, "shows a secret"),
         (.refusesItsOwnLimit, "exactly the declared maxTextLength (10) was refused"),
+        (.dropsAttachments, "attachment (switchboard-conformance.png) never reached its API"),
     ])
     func eachBrokenRuleIsReported(_ fault: FaultyAdapter.Faults, _ expected: String) async throws {
         let found = try await violations(fault)

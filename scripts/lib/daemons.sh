@@ -18,6 +18,20 @@ close_inherited_descriptors() {
 # daemon stays one.
 running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
 
+# kill_and_wait SIGNAL SECONDS PID...: signals the pids; returns 0 once none of them runs any more.
+kill_and_wait() {
+    local signal="$1" seconds="$2" pid left
+    shift 2
+    for pid in "$@"; do kill "-$signal" "$pid" 2>/dev/null || true; done
+    for _ in $(seq $((seconds * 10))); do
+        left=0
+        for pid in "$@"; do running "$pid" && left=1; done
+        [ "$left" -eq 0 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # Whether something listens on 127.0.0.1:PORT.
 port_listening() {
     if command -v ss >/dev/null 2>&1; then

@@ -284,20 +284,6 @@ print_info() {
     if pid_alive "$K/listener.pid"; then echo "  listener running; MT in $K/mt.log"; fi
 }
 
-kill_and_wait() {
-    # kill_and_wait SIGNAL SECONDS PID...: returns 0 once none of the pids runs any more.
-    local signal="$1" seconds="$2" pid left
-    shift 2
-    for pid in "$@"; do kill "-$signal" "$pid" 2>/dev/null || true; done
-    for _ in $(seq $((seconds * 10))); do
-        left=0
-        for pid in "$@"; do running "$pid" && left=1; done
-        [ "$left" -eq 0 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 stop_boxes() {
     local pids bearerbox
     bearerbox="$(box_pids bearerbox)"

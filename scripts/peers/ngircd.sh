@@ -193,16 +193,6 @@ start() {
     print_info
 }
 
-kill_and_wait() {
-    # kill_and_wait SIGNAL SECONDS PID: returns 0 once the pid no longer runs.
-    kill "-$1" "$3" 2>/dev/null || true
-    for _ in $(seq $(($2 * 10))); do
-        running "$3" || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 stop_ngircd() {
     if pid_alive; then
         local pid

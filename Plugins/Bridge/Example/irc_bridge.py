@@ -175,7 +175,7 @@ class Bridge:
         self.outbound_lock = threading.Lock()  # one reply at a time: check key, send, remember key
         self.spool = Spool(args.state)
         self.keys_path = os.path.join(args.state, "outbound-keys.json")
-        self.keys: dict = {"next": 1, "sent": {}}  # {"next": n, "sent": {key: {"id", "at"}}}
+        self.keys: dict = {"sent": {}}  # {"sent": {idempotency key: {"id", "at"}}}
         if os.path.exists(self.keys_path):
             with open(self.keys_path, encoding="utf-8") as f:
                 self.keys = json.load(f)
@@ -237,8 +237,9 @@ class Bridge:
                 self.irc.send(*join, *(f"PRIVMSG {target} :{line}" for line in lines))
             except OSError as failure:
                 return error(503, "transient", f"the IRC connection failed while sending: {failure}")
-            reply_id = f"irc-out-{self.keys['next']}"
-            self.keys["next"] += 1
+            # The id follows from the key: a crash between the send and the write below would send
+            # the reply again on the hub's retry (at least once), but never under another id.
+            reply_id = "irc-out-" + hashlib.sha256(key.encode()).hexdigest()[:24]
             self.keys["sent"][key] = {"id": reply_id, "at": int(time.time())}
             week_ago = time.time() - 7 * 86400  # the hub stops retrying long before that
             self.keys["sent"] = {k: v for k, v in self.keys["sent"].items() if v["at"] > week_ago}
@@ -273,7 +274,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/outbound":
             return self.answer(*error(404, "permanent", "only GET /health and POST /outbound"))
         length = self.headers.get("Content-Length", "")
-        if not length.isdigit() or int(length) > 1 << 20:
+        if not (length.isascii() and length.isdigit()) or int(length) > 1 << 20:
             return self.answer(*error(413, "permanent", "a Content-Length of at most 1 MiB is required"))
         body = self.rfile.read(int(length))
         problem = signature_problem(self.bridge.secret, self.headers, body)  # BEFORE any parsing
@@ -287,7 +288,11 @@ class Handler(BaseHTTPRequestHandler):
         if not isinstance(message, dict):
             return self.answer(*error(400, "permanent", "the body is not a JSON object"))
         self.bridge.record("outbound", message)
-        key = self.headers.get("Idempotency-Key") or message.get("idempotency_key") or ""
+        # The body's key counts: it is covered by the signature, the header is not.
+        key = message.get("idempotency_key") if isinstance(message.get("idempotency_key"), str) else ""
+        header = self.headers.get("Idempotency-Key")
+        if header is not None and header != key:
+            return self.answer(*error(400, "permanent", "the Idempotency-Key header differs from idempotency_key"))
         status, result = self.bridge.send_reply(message, str(key))
         self.bridge.record("send-result", result)
         self.answer(status, result)

@@ -12,7 +12,10 @@ from datetime import datetime, timezone
 log = logging.getLogger("switchboard_bridge")
 MAX_SKEW = 300  # seconds a signed request's timestamp may differ from our clock
 MAX_BATCH = 500  # envelopes (or status updates) per post, as the protocol allows
-PERMANENT = (400, 413, 415, 422)  # hub answers that no retry of the same body can change
+PERMANENT = (400, 413, 415)  # hub answers that no retry of the same body can change
+# Posts go straight to the hub, never through an http_proxy from the environment: signed bodies
+# must not leave the machine by accident, and a proxy would not reach 127.0.0.1 anyway.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 BODY_KEY = {"envelopes": "envelopes", "status": "updates"}  # route -> the body's list
 
 
@@ -35,10 +38,11 @@ def sign(secret: bytes, timestamp: int, body: bytes) -> str:
 def signature_problem(secret: bytes, headers, body: bytes) -> str | None:
     """Why a request is refused, or None. Uses the raw bytes only: call it before parsing.
     The reason never contains the secret or the expected signature."""
-    ts, given = headers.get("X-Switchboard-Timestamp", ""), headers.get("X-Switchboard-Signature", "")
-    if not ts.isdigit() or not given:
+    ts = headers.get("X-Switchboard-Timestamp", "").strip()
+    given = headers.get("X-Switchboard-Signature", "").strip().lower()  # hex in either case, as the hub
+    if not (ts.isascii() and ts.isdigit()) or not given:
         return "X-Switchboard-Timestamp (whole seconds) and X-Switchboard-Signature are required"
-    if not hmac.compare_digest(sign(secret, int(ts), body).encode(), given.encode()):
+    if not hmac.compare_digest(sign(secret, int(ts), body).encode(), given.encode("utf-8", "replace")):
         return "signature does not match (is the secret the same on both sides?)"
     if abs(time.time() - int(ts)) > MAX_SKEW:
         return f"timestamp is more than {MAX_SKEW} s from this bridge's clock"
@@ -136,7 +140,7 @@ class HubSender(threading.Thread):
                    "X-Switchboard-Signature": sign(self.secret, ts, body)}
         request = urllib.request.Request(f"{self.hub}/{route}", data=body, method="POST", headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:
+            with OPENER.open(request, timeout=15) as response:
                 status, raw, answer_headers = response.status, response.read(), response.headers
         except urllib.error.HTTPError as failure:  # an answer, with an error status
             status, raw, answer_headers = failure.code, failure.read(), failure.headers
@@ -156,7 +160,8 @@ class HubSender(threading.Thread):
         self.record(route, payload)
         status, answer, headers = self.post(route, json.dumps(payload, ensure_ascii=False).encode())
         message = answer.get("error")
-        if 200 <= status < 300:
+        if 200 <= status < 300 or (status == 422 and isinstance(answer.get("results"), list)):
+            # 200: all stored (or duplicates); 422: the store refused some, each result says which.
             results = answer.get("results") or []
             if route == "envelopes":
                 self.record("hub-answer", answer)
@@ -181,5 +186,5 @@ class HubSender(threading.Thread):
             elif status:
                 log.warning("hub answered %d (%s) to %d %s; will retry", status, message, len(batch), route)
             retry_after = headers.get("Retry-After", "") if status == 429 else ""
-            return float(retry_after) if retry_after.isdigit() else 0.0
+            return float(retry_after) if retry_after.isascii() and retry_after.isdigit() else 0.0
         return None

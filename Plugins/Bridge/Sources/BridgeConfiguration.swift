@@ -14,6 +14,7 @@ public struct BridgeConfiguration: Decodable, Sendable {
     /// The bridge's own health endpoint (`GET`, 2xx when it is connected to its channel), probed
     /// every `health_interval`: a bridge that stops answering shows as degraded in `/health`.
     public var healthURL: String?
+    /// How often `health_url` is probed.
     public var healthInterval: Duration
     /// What the channel behind the bridge can do.
     public var capabilities: Capabilities

@@ -11,10 +11,10 @@ enum BridgePayload {
     /// `{"envelopes": [ … ]}`: one envelope per item, in order.
     static func envelopes(from request: WebhookRequest, channel: ChannelID) throws -> [InboundEnvelope] {
         let items = try list(named: "envelopes", in: try WebhookPayload.jsonObject(request))
-        let raw = RawPayload(contentType: "application/json", bytes: request.body)
         return try items.enumerated().map { index, item in
             let prefix = "envelopes[\(index)]."
-            var envelope = try WebhookPayload.envelope(item, at: prefix, channel: channel, raw: raw)
+            var envelope = try WebhookPayload.envelope(
+                item, at: prefix, channel: channel, raw: WebhookPayload.raw(of: item))
             envelope.hints.aliases = try addresses(item["aliases"], field: prefix + "aliases")
             envelope.replaces = try WebhookPayload.string(item, prefix + "replaces", key: "replaces", required: false)
             if let replaces = envelope.replaces, replaces.isEmpty || replaces.count > 512 {

@@ -16,7 +16,7 @@ public enum BridgeSignature {
         "sha256=" + HMACSignature.sha256Hex(secret: secret, body: Array("\(timestamp).".utf8) + body)
     }
 
-    /// The two signing headers for `body`, signed now (by `clock`).
+    /// The two signing headers for `body`, signed at `now`.
     public static func headers(secret: String, body: [UInt8], now: Date) -> [(name: String, value: String)] {
         let timestamp = Int(now.timeIntervalSince1970.rounded(.down))
         return [

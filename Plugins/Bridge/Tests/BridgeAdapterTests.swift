@@ -44,6 +44,7 @@ func route(_ path: String, _ adapter: BridgeAdapter = bridge()) throws -> Webhoo
     try #require(adapter.webhookRoutes.first { $0.path == path })
 }
 
+/// The signing rule, both ways: an independent vector, the window, and every way to fail it.
 struct BridgeSignatureTests {
     @Test func theSignatureMatchesAnIndependentComputation() {
         // Python: hmac.new(secret, b"1764000000." + b'{"envelopes":[]}', hashlib.sha256).hexdigest()
@@ -92,6 +93,7 @@ struct BridgeSignatureTests {
     }
 }
 
+/// Envelope and status bodies: the fields, the bridge's extras, and refusals naming the field.
 struct BridgeInboundTests {
     @Test func envelopesCarryTheWebhookFieldsAndTheBridgeExtras() async throws {
         let body = """
@@ -116,6 +118,10 @@ struct BridgeInboundTests {
         #expect(envelopes[1].tags == ["irc", "vip"])
         #expect(envelopes[1].hints.aliases.map(\.description) == ["irc:ana_"])
         #expect(envelopes[1].hints.verifiedAddresses.map(\.description) == ["email:Ana@example.com"])
+        // Each message keeps its own JSON as its raw payload, not the whole batch.
+        let raws = envelopes.map { String(decoding: $0.raw?.bytes ?? [], as: UTF8.self) }
+        #expect(raws[0].contains(#""id":"irc-1""#) && !raws[0].contains("irc-2"), "\(raws[0])")
+        #expect(raws[1].contains(#""id":"irc-2""#) && !raws[1].contains("Hello\""), "\(raws[1])")
     }
 
     @Test(arguments: [

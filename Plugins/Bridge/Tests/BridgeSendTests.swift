@@ -17,6 +17,7 @@ let reply = OutboundMessage(
     messageID: "msg_1", conversationID: "con_1", channel: "irc", to: ana,
     threadKey: "irc:ana", text: "It ships today.", inReplyTo: "irc-1", idempotencyKey: "sb-msg_1", author: "Bo")
 
+/// Replies posted to the bridge: signed, with the idempotency key, failures classified by the bridge.
 struct BridgeSendTests {
     @Test func aReplyIsPostedSignedWithItsIdempotencyKey() async throws {
         let http = RecordingHTTPClient()
@@ -88,6 +89,7 @@ struct BridgeSendTests {
     }
 }
 
+/// The health probe: a bridge that does not answer makes the channel fail, with the reason.
 struct BridgeHealthTests {
     func adapter(_ http: RecordingHTTPClient) -> BridgeAdapter {
         BridgeAdapter(
