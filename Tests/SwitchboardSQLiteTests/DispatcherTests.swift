@@ -137,4 +137,17 @@ struct AdapterSupervisorTests {
             try await tasks.waitForAll()
         }
     }
+
+    @Test func theWaitDoublesUpToTheCeilingAndStartsAgainAfterALongHealthyRun() {
+        let (initial, ceiling) = (Duration.seconds(1), Duration.seconds(60))
+        func next(_ previous: Duration?, ranFor: Duration) -> Duration {
+            AdapterSupervisor.backoff(after: previous, ranFor: ranFor, initial: initial, max: ceiling)
+        }
+        #expect(next(nil, ranFor: .zero) == .seconds(1))
+        #expect(next(.seconds(1), ranFor: .milliseconds(5)) == .seconds(2))
+        #expect(next(.seconds(32), ranFor: .seconds(1)) == .seconds(60))
+        #expect(next(.seconds(60), ranFor: .seconds(59)) == .seconds(60))
+        #expect(next(.seconds(60), ranFor: .seconds(60)) == .seconds(1), "a run of a full ceiling counts as recovered")
+        #expect(next(.seconds(60), ranFor: .seconds(3600)) == .seconds(1))
+    }
 }

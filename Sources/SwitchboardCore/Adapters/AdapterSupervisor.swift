@@ -26,12 +26,13 @@ public struct AdapterSupervisor: Service {
     }
 
     public func run() async throws {
-        var backoff = initialBackoff
+        var backoff: Duration?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             health.update(channel) {
                 $0.state = .running
                 $0.since = Date()
             }
+            let started = ContinuousClock.now
             do {
                 try await adapter.run()
                 health.update(channel) { $0.state = .stopped }
@@ -41,20 +42,32 @@ public struct AdapterSupervisor: Service {
                 return
             } catch {
                 if Task.isShuttingDownGracefully { return }
-                logger.error("channel failed; restarting", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
+                let wait = Self.backoff(
+                    after: backoff, ranFor: ContinuousClock.now - started, initial: initialBackoff, max: maxBackoff)
+                backoff = wait
+                logger.error("channel failed; restarting", metadata: ["error": "\(error)", "backoff": "\(wait)"])
                 health.update(channel) {
                     $0.state = .degraded
                     $0.restarts += 1
                     $0.lastError = "\(error)"
                 }
-                let jittered = backoff * Double.random(in: 0.5...1.0)
+                let jittered = wait * Double.random(in: 0.5...1.0)
                 do {
                     try await Task.sleep(for: jittered)
                 } catch {
                     return
                 }
-                backoff = min(backoff * 2, maxBackoff)
             }
         }
+    }
+
+    /// The wait before the next restart. It doubles with each failure, up to `max`; a run that
+    /// lasted at least `max` before failing counts as recovered, so the wait starts again from
+    /// `initial` (a channel that fails once a day is not restarted a minute late for ever).
+    package static func backoff(after previous: Duration?, ranFor: Duration, initial: Duration, max: Duration)
+        -> Duration
+    {
+        guard let previous, ranFor < max else { return initial }
+        return min(previous * 2, max)
     }
 }
