@@ -6,8 +6,6 @@ import WebhookAdapter
 /// (read by the same code, so the two never drift apart) plus the fields a chat bridge needs:
 /// `aliases`, `replaces` (edits) and `tags`. Every refusal names the field, e.g. `envelopes[2].from`.
 enum BridgePayload {
-    static let maxItemsPerRequest = 500
-
     /// `{"envelopes": [ … ]}`: one envelope per item, in order.
     static func envelopes(from request: WebhookRequest, channel: ChannelID) throws -> [InboundEnvelope] {
         let items = try list(named: "envelopes", in: try WebhookPayload.jsonObject(request))
@@ -63,13 +61,7 @@ enum BridgePayload {
 
     private static func list(named name: String, in object: [String: Any]) throws -> [[String: Any]] {
         guard let value = object[name] else { throw WebhookRequestError("'\(name)' is required (a list of objects)") }
-        guard let items = value as? [[String: Any]], !items.isEmpty else {
-            throw WebhookRequestError("'\(name)' must be a non-empty list of objects")
-        }
-        guard items.count <= maxItemsPerRequest else {
-            throw WebhookRequestError("at most \(maxItemsPerRequest) \(name) per request; split the batch")
-        }
-        return items
+        return try WebhookPayload.batch(value, named: name, of: "objects")
     }
 
     private static func addresses(_ value: Any?, field: String) throws -> [Address] {

@@ -5,28 +5,29 @@ import SwitchboardAdapterKit
 /// checked field by field so every refusal says which field is wrong. The bridge channel
 /// (`Plugins/Bridge`) reads its envelopes with the same code.
 package enum WebhookPayload {
-    static let maxMessagesPerRequest = 500
+    /// The most items (messages, envelopes, status reports) one request may carry.
+    package static let maxItemsPerRequest = 500
 
     static func envelopes(from request: WebhookRequest, channel: ChannelID) throws -> [InboundEnvelope] {
         let object = try jsonObject(request)
-        let items: [[String: Any]]
-        if let batch = object["messages"] {
-            guard let list = batch as? [[String: Any]], !list.isEmpty else {
-                throw WebhookRequestError("'messages' must be a non-empty list of message objects")
-            }
-            guard list.count <= maxMessagesPerRequest else {
-                throw WebhookRequestError("at most \(maxMessagesPerRequest) messages per request; split the batch")
-            }
-            items = list
-        } else {
-            items = [object]
-        }
+        let items = try object["messages"].map { try batch($0, named: "messages", of: "message objects") } ?? [object]
         return try items.enumerated().map { index, item in
             try envelope(
                 item, at: items.count == 1 ? "" : "messages[\(index)].", channel: channel,
                 raw: items.count == 1 ? RawPayload(contentType: "application/json", bytes: request.body) : raw(of: item)
             )
         }
+    }
+
+    /// A batch: a non-empty list of at most ``maxItemsPerRequest`` objects, refused by name otherwise.
+    package static func batch(_ value: Any, named name: String, of what: String) throws -> [[String: Any]] {
+        guard let items = value as? [[String: Any]], !items.isEmpty else {
+            throw WebhookRequestError("'\(name)' must be a non-empty list of \(what)")
+        }
+        guard items.count <= maxItemsPerRequest else {
+            throw WebhookRequestError("at most \(maxItemsPerRequest) \(name) per request; split the batch")
+        }
+        return items
     }
 
     /// One item of a batch as its own raw payload: each stored message keeps its own JSON, not
