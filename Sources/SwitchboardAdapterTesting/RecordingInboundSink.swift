@@ -3,8 +3,8 @@ import Synchronization
 
 /// The hub's inbound side as a test double for polling adapters: keeps every delivered envelope
 /// and status update, answers each envelope `.stored` (or `.duplicate` when its external id was
-/// delivered before, as the real store would), and can be told to fail, so a test can check that
-/// a poller does not advance its position past a batch that was not stored.
+/// delivered before, as the real store would), and can be told to fail or to refuse given ids, so a
+/// test can check that a poller does not advance its position past what was not stored.
 public final class RecordingInboundSink: InboundSink {
     /// Every envelope delivered, in order (duplicates included).
     public let envelopes = Mutex<[InboundEnvelope]>([])
@@ -12,6 +12,8 @@ public final class RecordingInboundSink: InboundSink {
     public let updates = Mutex<[StatusUpdate]>([])
     /// When set, the next `deliver` throws this and stores nothing.
     public let failNext = Mutex<(any Error & Sendable)?>(nil)
+    /// External ids the store refuses, with the reason: each gets `.rejected` and is not kept.
+    public let refusing = Mutex<[String: String]>([:])
 
     public init() {}
 
@@ -21,8 +23,10 @@ public final class RecordingInboundSink: InboundSink {
         }) {
             throw error
         }
+        let refusals = refusing.withLock { $0 }
         return envelopes.withLock { stored in
             batch.map { envelope in
+                if let reason = refusals[envelope.externalID] { return .rejected(reason: reason) }
                 let seen = stored.contains { $0.channel == envelope.channel && $0.externalID == envelope.externalID }
                 stored.append(envelope)
                 return seen

@@ -77,15 +77,15 @@ struct IMAPPoller: Sendable {
                 // agent sees it, rather than stopping the folder here for ever.
                 envelope = try placeholder(uid: uid, validity: status.uidValidity, error: error)
             }
-            let outcome = try await sink.deliver([envelope]).first
-            switch outcome {
-            case .stored?, .edited?: report.stored += 1
-            case .duplicate?: report.duplicates += 1
-            case .rejected(let reason)?:
+            do {
+                let tally = try await sink.deliverAll([envelope])
+                report.stored += tally.stored
+                report.duplicates += tally.duplicates
+            } catch let refused as DeliveryRefused {
                 // Never skipped: the folder waits here (the channel shows as degraded with this
                 // reason) until what refused it is fixed.
-                throw PollError("the hub refused the mail with UID \(uid) in \(mailbox.folder): \(reason)")
-            case nil:
+                throw PollError("the hub refused the mail with UID \(uid) in \(mailbox.folder): \(refused.reason)")
+            } catch is DeliveryIncomplete {
                 throw PollError("the hub returned no outcome for the mail with UID \(uid)")
             }
             if let mapped {

@@ -131,15 +131,11 @@ struct MatrixSyncLoop: Sendable {
         return report
     }
 
-    /// Hands `envelopes` to the hub (which dedups by event id), logging the ones it refused.
+    /// Hands `envelopes` to the hub (which dedups by event id). A refused event stops the sync
+    /// before its position is saved (``DeliveryRefused``), as every poller does, so it is never
+    /// skipped: the loop retries with backoff, logging why, until what refused it is fixed.
     func deliver(_ envelopes: [InboundEnvelope]) async throws {
-        guard !envelopes.isEmpty else { return }
-        let outcomes = try await sink.deliver(envelopes)
-        for (envelope, outcome) in zip(envelopes, outcomes) {
-            if case .rejected(let reason) = outcome {
-                logger.warning("the hub refused Matrix event \(envelope.externalID): \(reason)")
-            }
-        }
+        _ = try await sink.deliverAll(envelopes)
     }
 
     /// `.private` for a room of two joined members (the customer and the hub), `.public` for more.

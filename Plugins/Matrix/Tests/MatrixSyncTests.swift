@@ -100,6 +100,21 @@ import Testing
         #expect(harness.since == "s_after")
     }
 
+    @Test func aRefusedEventStopsTheSyncBeforeTheTokenMoves() async throws {
+        let harness = MatrixHarness()
+        try await harness.cursor.setValue("s_before", for: MatrixSyncLoop.sinceKey)
+        harness.sink.refusing.withLock { $0["$143273582443PhrSn:example.org"] = "the store is read-only" }
+        harness.http.answer(200, syncResponse(next: "s_after", events: [specTextMessage]))
+        await #expect(throws: DeliveryRefused.self) { try await harness.adapter.syncOnce() }
+        #expect(harness.since == "s_before", "the refused event is fetched again, never skipped")
+
+        harness.sink.refusing.withLock { $0 = [:] }
+        harness.http.answer(200, syncResponse(next: "s_after", events: [specTextMessage]))
+        _ = try await harness.adapter.syncOnce()
+        #expect(harness.sink.storedIDs == ["$143273582443PhrSn:example.org"])
+        #expect(harness.since == "s_after")
+    }
+
     @Test func aRestartedAdapterContinuesFromTheStoredToken() async throws {
         let cursor = MemoryCursorStore()
         let sink = RecordingInboundSink()

@@ -122,25 +122,20 @@ struct TelegramPoller: Sendable {
                 logger.info("skipped a Telegram update", metadata: ["update_id": "\(updateID)", "reason": "\(reason)"])
             }
         }
-        if !pending.isEmpty {
-            let outcomes = try await sink.deliver(pending.map(\.envelope))
-            guard outcomes.count == pending.count else {
-                throw TelegramPollError(
-                    "the hub returned \(outcomes.count) outcomes for \(pending.count) Telegram messages")
-            }
-            for (index, outcome) in outcomes.enumerated() {
-                switch outcome {
-                case .stored, .edited: report.stored += 1
-                case .duplicate: report.duplicates += 1
-                case .rejected(let reason):
-                    // Everything before this update is stored: confirm that much, then stop here
-                    // (the channel shows this reason) until what refused it is fixed.
-                    let update = pending[index]
-                    try await cursor.setValue(String(update.updateID), for: Self.offsetKey)
-                    throw TelegramPollError(
-                        "the hub refused Telegram update \(update.updateID) (\(update.envelope.externalID)): \(reason)")
-                }
-            }
+        do {
+            let tally = try await sink.deliverAll(pending.map(\.envelope))
+            report.stored += tally.stored
+            report.duplicates += tally.duplicates
+        } catch let refused as DeliveryRefused {
+            // Everything before this update is stored: confirm that much, then stop here (the
+            // channel shows this reason) until what refused it is fixed.
+            let update = pending[refused.index]
+            try await cursor.setValue(String(update.updateID), for: Self.offsetKey)
+            throw TelegramPollError(
+                "the hub refused Telegram update \(update.updateID) (\(update.envelope.externalID)): \(refused.reason)")
+        } catch let incomplete as DeliveryIncomplete {
+            throw TelegramPollError(
+                "the hub returned \(incomplete.outcomes) outcomes for \(incomplete.envelopes) Telegram messages")
         }
         if let highest, highest >= (offset ?? Int64.min) {
             let (next, overflow) = highest.addingReportingOverflow(1)

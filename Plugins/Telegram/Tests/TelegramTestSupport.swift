@@ -114,23 +114,18 @@ final class ObservingSink: InboundSink {
     let inner = RecordingInboundSink()
     let cursor: MemoryCursorStore
     let offsetsSeenAtDeliver = Mutex<[String?]>([])
-    let rejecting: Set<String>
 
     init(cursor: MemoryCursorStore, rejecting: Set<String> = []) {
         self.cursor = cursor
-        self.rejecting = rejecting
+        inner.refusing.withLock { refusing in
+            for id in rejecting { refusing[id] = "no customer may be created on this channel" }
+        }
     }
 
     func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] {
         let seen = try await cursor.value(for: TelegramPoller.offsetKey)
         offsetsSeenAtDeliver.withLock { $0.append(seen) }
-        let accepted = batch.filter { !rejecting.contains($0.externalID) }
-        var outcomes = try await inner.deliver(accepted).makeIterator()
-        return batch.map { envelope in
-            rejecting.contains(envelope.externalID)
-                ? .rejected(reason: "no customer may be created on this channel")
-                : outcomes.next() ?? .rejected(reason: "missing outcome")
-        }
+        return try await inner.deliver(batch)
     }
 
     func apply(_ updates: [StatusUpdate]) async throws {}

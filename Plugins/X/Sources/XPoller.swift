@@ -238,15 +238,13 @@ struct XPoller: Sendable {
 
     /// Delivers a batch; a refusal stops the source here (its position is not advanced).
     private func hand(_ envelopes: [InboundEnvelope], source: Source) async throws -> Int {
-        guard !envelopes.isEmpty else { return 0 }
-        let outcomes = try await sink.deliver(envelopes)
-        for (envelope, outcome) in zip(envelopes, outcomes) {
-            if case .rejected(let reason) = outcome {
-                throw PollError("the hub refused \(source) item \(envelope.externalID): \(reason)")
-            }
-        }
-        guard outcomes.count == envelopes.count else {
-            throw PollError("the hub returned \(outcomes.count) outcomes for \(envelopes.count) \(source) items")
+        do {
+            _ = try await sink.deliverAll(envelopes)
+        } catch let refused as DeliveryRefused {
+            throw PollError("the hub refused \(source) item \(refused.externalID): \(refused.reason)")
+        } catch let incomplete as DeliveryIncomplete {
+            throw PollError(
+                "the hub returned \(incomplete.outcomes) outcomes for \(incomplete.envelopes) \(source) items")
         }
         return envelopes.count
     }

@@ -62,8 +62,10 @@ import Testing
         let http = fakeXAPI()
         http.answer(200, conversationThread)
         let cursor = MemoryCursorStore()
+        let sink = RecordingInboundSink()
+        sink.refusing.withLock { $0 = ["1234567891": "refused for the test"] }
         await #expect(throws: PollError.self) {
-            try await makeAdapter(http: http, sink: RefusingSink(), cursor: cursor).poll(.mentions)
+            try await makeAdapter(http: http, sink: sink, cursor: cursor).poll(.mentions)
         }
         #expect(cursor.values.withLock { $0.isEmpty })
     }

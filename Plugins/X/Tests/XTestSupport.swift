@@ -79,14 +79,6 @@ struct TestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// An inbound sink that refuses everything, as the hub does for an envelope it cannot store.
-struct RefusingSink: InboundSink {
-    func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] {
-        batch.map { _ in .rejected(reason: "refused for the test") }
-    }
-    func apply(_ updates: [StatusUpdate]) async throws {}
-}
-
 /// Captures the error a throwing call ends with.
 func sendError(_ operation: () async throws -> Void) async -> SendError? {
     do {
