@@ -134,4 +134,12 @@ public struct RawPayload: Sendable, Hashable {
         self.contentType = contentType
         self.bytes = bytes
     }
+
+    /// One item of a parsed JSON payload as its own raw payload (keys sorted). A batch's messages
+    /// each keep their own JSON this way, not the whole body: storing the body with every message
+    /// would store it once per message, other senders' text included.
+    public static func json(_ item: Any) -> RawPayload {
+        let data = try? JSONSerialization.data(withJSONObject: item, options: [.sortedKeys, .fragmentsAllowed])
+        return RawPayload(contentType: "application/json", bytes: Array(data ?? Data()))
+    }
 }

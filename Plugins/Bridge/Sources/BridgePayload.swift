@@ -12,7 +12,7 @@ enum BridgePayload {
         return try items.enumerated().map { index, item in
             let prefix = "envelopes[\(index)]."
             var envelope = try WebhookPayload.envelope(
-                item, at: prefix, channel: channel, raw: WebhookPayload.raw(of: item))
+                item, at: prefix, channel: channel, raw: .json(item))
             envelope.hints.aliases = try addresses(item["aliases"], field: prefix + "aliases")
             envelope.replaces = try WebhookPayload.string(item, prefix + "replaces", key: "replaces", required: false)
             if let replaces = envelope.replaces, replaces.isEmpty || replaces.count > 512 {

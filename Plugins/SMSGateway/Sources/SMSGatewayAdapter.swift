@@ -38,12 +38,15 @@ public struct SMSGatewayAdapter: ChannelAdapter {
         let region = configuration.defaultRegion
         var routes = [
             WebhookRoute(method: "POST", path: "/inbound", verify: verify) { request in
-                let raw = RawPayload(contentType: request.header("Content-Type") ?? "", bytes: request.body)
+                let body = RawPayload(contentType: request.header("Content-Type") ?? "", bytes: request.body)
                 let records = try SMSGatewayInbound.records(request, format: inbound.format, batch: inbound.batch)
                 let now = Date()
                 return WebhookResult(
                     envelopes: try records.map { record throws(WebhookRequestError) in
-                        try SMSGatewayInbound.envelope(
+                        // A message of a batch keeps its own JSON, not the whole batch.
+                        var raw = body
+                        if inbound.batch != nil, case .json(let item) = record { raw = .json(item) }
+                        return try SMSGatewayInbound.envelope(
                             record, fields: inbound.fields, channel: channel, region: region, raw: raw, receivedAt: now)
                     })
             }

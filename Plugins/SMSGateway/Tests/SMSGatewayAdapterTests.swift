@@ -71,6 +71,10 @@ struct SMSGatewayInboundTests {
         #expect(envelopes[0].hints.rawHandle == "06 12 34 56 78")
         #expect(envelopes[0].sentAt == Date(timeIntervalSince1970: 1_795_425_615))
         #expect(envelopes[0].to?.description == "tel:+33700000000")
+        // Each message of the batch keeps its own JSON, not the whole batch.
+        let raws = envelopes.map { String(decoding: $0.raw?.bytes ?? [], as: UTF8.self) }
+        #expect(raws[0].contains(#""id":"p-1""#) && !raws[0].contains("p-2"), "\(raws[0])")
+        #expect(raws[1].contains(#""id":"p-2""#) && !raws[1].contains("p-1"), "\(raws[1])")
     }
 
     @Test func wrongSignatureIs403AndMissingFieldsAreNamed() async throws {

@@ -14,7 +14,7 @@ package enum WebhookPayload {
         return try items.enumerated().map { index, item in
             try envelope(
                 item, at: items.count == 1 ? "" : "messages[\(index)].", channel: channel,
-                raw: items.count == 1 ? RawPayload(contentType: "application/json", bytes: request.body) : raw(of: item)
+                raw: items.count == 1 ? RawPayload(contentType: "application/json", bytes: request.body) : .json(item)
             )
         }
     }
@@ -28,13 +28,6 @@ package enum WebhookPayload {
             throw WebhookRequestError("at most \(maxItemsPerRequest) \(name) per request; split the batch")
         }
         return items
-    }
-
-    /// One item of a batch as its own raw payload: each stored message keeps its own JSON, not
-    /// the whole batch (which would store the batch once per message, other senders' text included).
-    package static func raw(of item: [String: Any]) -> RawPayload {
-        let bytes = (try? JSONSerialization.data(withJSONObject: item, options: [.sortedKeys])) ?? Data()
-        return RawPayload(contentType: "application/json", bytes: Array(bytes))
     }
 
     package static func envelope(_ item: [String: Any], at prefix: String, channel: ChannelID, raw: RawPayload) throws

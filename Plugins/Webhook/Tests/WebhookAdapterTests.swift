@@ -103,6 +103,12 @@ struct WebhookPayloadTests {
         #expect(result.envelopes.map(\.externalID) == ["b-1", "b-2"])
         #expect(result.envelopes.allSatisfy { $0.threadKey == "tel:+14155550100" })
         #expect(result.envelopes[1].sentAt == Date(timeIntervalSince1970: 1_795_428_000))
+        let raws = result.envelopes.map { String(decoding: $0.raw?.bytes ?? [], as: UTF8.self) }
+        #expect(
+            raws == [
+                #"{"from":"tel:+14155550100","id":"b-1","text":"one"}"#,
+                #"{"from":"tel:+14155550100","id":"b-2","sent_at":1795428000,"text":"two"}"#,
+            ], "each message keeps its own JSON")
     }
 
     @Test(arguments: [

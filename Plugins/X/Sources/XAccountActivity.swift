@@ -100,7 +100,7 @@ struct XAccountActivity: Sendable {
             conversationID: repliedTo == nil ? id : nil, repliedTo: repliedTo,
             createdAt: XDates.milliseconds(object["timestamp_ms"] as? String)
                 ?? (object["created_at"] as? String).flatMap(XDates.legacy),
-            raw: XInbound.json(object))
+            raw: RawPayload.json(object).bytes)
     }
 
     /// A `message_create` event, with its sender from the payload's `users`.
@@ -115,6 +115,6 @@ struct XAccountActivity: Sendable {
             sender: XInbound.Author(
                 id: senderID, name: user?["name"] as? String, username: user?["screen_name"] as? String),
             createdAt: XDates.milliseconds(event["created_timestamp"] as? String),
-            mediaCount: data?["attachment"] == nil ? 0 : 1, raw: XInbound.json(event))
+            mediaCount: data?["attachment"] == nil ? 0 : 1, raw: RawPayload.json(event).bytes)
     }
 }

@@ -92,7 +92,7 @@ struct XInbound: Sendable {
         return Post(
             id: id, text: object["text"] as? String ?? "", author: users[authorID] ?? Author(id: authorID),
             conversationID: object["conversation_id"] as? String, repliedTo: replied?["id"] as? String,
-            createdAt: (object["created_at"] as? String).flatMap(XDates.iso8601), raw: json(object))
+            createdAt: (object["created_at"] as? String).flatMap(XDates.iso8601), raw: RawPayload.json(object).bytes)
     }
 
     /// A v2 `MessageCreate` DM event, with its sender from `includes.users`.
@@ -103,7 +103,8 @@ struct XInbound: Sendable {
         let media = ((object["attachments"] as? XAPI.Object)?["media_keys"] as? [Any])?.count ?? 0
         return DirectMessage(
             id: id, text: object["text"] as? String ?? "", sender: users[senderID] ?? Author(id: senderID),
-            createdAt: (object["created_at"] as? String).flatMap(XDates.iso8601), mediaCount: media, raw: json(object))
+            createdAt: (object["created_at"] as? String).flatMap(XDates.iso8601), mediaCount: media,
+            raw: RawPayload.json(object).bytes)
     }
 
     /// `includes.users` by id.
@@ -115,10 +116,6 @@ struct XInbound: Sendable {
             users[id] = Author(id: id, name: user["name"] as? String, username: user["username"] as? String)
         }
         return users
-    }
-
-    static func json(_ object: XAPI.Object) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
     }
 }
 
