@@ -47,15 +47,7 @@ enum IngestEdits {
         }
         let previous: String = row["text"]
         let lastEdit: Int64? = row["last_edit"]
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO message_edits (message_id, channel, external_id, previous_text, text, edited_at, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            messageID, prepared.channel, envelope.externalID, previous, envelope.text, prepared.sentAtMillis,
-            now.millis,
-        ])
+        try insertEdit(prepared, of: messageID, previousText: previous, now: now, db: db)
         // Edits can arrive out of order: an older one goes into the history without changing the text.
         guard lastEdit.map({ prepared.sentAtMillis >= $0 }) ?? true else {
             return .done(.duplicate(messageID: messageID))
@@ -74,14 +66,21 @@ enum IngestEdits {
         throws
     {
         guard prepared.envelope.replaces != nil else { return }
+        try insertEdit(prepared, of: messageID, previousText: nil, now: now, db: db)
+    }
+
+    /// One row of `message_edits`: the edit `prepared` carries, applied to `messageID`.
+    private static func insertEdit(
+        _ prepared: PreparedEnvelope, of messageID: String, previousText: String?, now: Date, db: Database
+    ) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO message_edits (message_id, channel, external_id, previous_text, text, edited_at, received_at)
-                VALUES (?, ?, ?, NULL, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            messageID, prepared.channel, prepared.envelope.externalID, prepared.envelope.text, prepared.sentAtMillis,
-            now.millis,
+            messageID, prepared.channel, prepared.envelope.externalID, previousText, prepared.envelope.text,
+            prepared.sentAtMillis, now.millis,
         ])
     }
 }

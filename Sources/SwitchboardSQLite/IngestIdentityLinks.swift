@@ -82,27 +82,35 @@ enum IngestIdentityLinks {
     }
 
     /// Merges `current` into `other` when `merge` allows and the two carry no conflicting verified
-    /// identifiers; otherwise records a suggestion for an agent.
+    /// identifiers; otherwise records a suggestion for an agent (with `reason`, or the conflict).
     static func mergeOrSuggest(
         _ current: String, _ other: String, learned: Address, merge: Bool, reason: String, now: Date, db: Database
     ) throws -> MergeRecord? {
+        // Without merging only a suggestion can come of it: no need to read either profile.
+        guard merge else {
+            try suggest(current, other, reason: reason, now: now, db: db)
+            return nil
+        }
         let decision = IdentityResolver.decide(
             learned: learned, current: try ProfileQueries.identities(of: current, db: db),
             other: try ProfileQueries.identities(of: other, db: db),
-            policy: IdentityPolicy(autoMergeOnStrongIdentifier: merge))
+            policy: IdentityPolicy(autoMergeOnStrongIdentifier: true))
         switch decision {
         case .merge:
             return try ProfileQueries.merge(
                 current, into: other, actor: "identity-rules", reason: reason, now: now, db: db)
         case .suggest(let conflict):
-            let text = merge ? conflict : reason
-            try db.execute(
-                sql: """
-                    INSERT INTO merge_suggestions (id, customer_id, other_customer_id, reason, created_at)
-                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, other_customer_id) DO NOTHING
-                    """,
-                arguments: [SortableID.make("sug_", at: now), current, other, text, now.millis])
+            try suggest(current, other, reason: conflict, now: now, db: db)
             return nil
         }
+    }
+
+    private static func suggest(_ current: String, _ other: String, reason: String, now: Date, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO merge_suggestions (id, customer_id, other_customer_id, reason, created_at)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, other_customer_id) DO NOTHING
+                """,
+            arguments: [SortableID.make("sug_", at: now), current, other, reason, now.millis])
     }
 }
