@@ -60,7 +60,7 @@ struct MatrixAPI: Sendable {
         timeout: Duration = .seconds(30)
     ) -> HTTPClientRequest {
         var url = configuration.homeserverURL + "/_matrix/client/v3" + path
-        if !query.isEmpty { url += "?" + query.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&") }
+        if !query.isEmpty { url += "?" + URLText.query(query.map { (name: $0.0, value: $0.1) }) }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Bearer \(configuration.accessToken)"), ("Accept", "application/json"),
         ]
@@ -104,8 +104,6 @@ struct MatrixAPIError: Error, Sendable, CustomStringConvertible {
     var message: String
     /// What `retry_after_ms` (or `Retry-After`) asked for, kept within 0…10 minutes.
     var retryAfter: Duration?
-    /// The transport failure, when there was no HTTP answer.
-    var transport: TransportError?
 
     init(endpoint: String, status: Int?, errcode: String? = nil, message: String, retryAfter: Duration? = nil) {
         self.endpoint = endpoint
@@ -117,7 +115,6 @@ struct MatrixAPIError: Error, Sendable, CustomStringConvertible {
 
     init(endpoint: String, transport: TransportError) {
         self.init(endpoint: endpoint, status: nil, message: transport.message)
-        self.transport = transport
     }
 
     init(endpoint: String, response: HTTPClientResponse) {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardAdapterKit
 
 /// A JSON value, for Matrix events: their `content` differs per event type and message type, and
 /// unknown keys must survive (the raw event is kept with the message), so events are read as a
@@ -50,11 +51,7 @@ enum MatrixJSON: Sendable, Hashable, Codable {
     }
 
     /// The value's JSON text (keys sorted, so it is stable).
-    var bytes: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? Array(encoder.encode(self))) ?? []
-    }
+    var bytes: [UInt8] { (try? JSONBody.encode(self)) ?? [] }
 
     subscript(key: String) -> MatrixJSON? {
         if case .object(let object) = self { return object[key] }

@@ -13,20 +13,15 @@ struct GraphClient: Sendable {
     /// POSTs `body` to `{graph}/{version}/{path}` and returns the answer's `idField` (a top-level
     /// key, or `messages[0].id` when the key is `messages`).
     func post(_ path: String, body: some Encodable, idField: String) async throws(SendError) -> SendReceipt {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes: [UInt8]
         do {
-            bytes = Array(try encoder.encode(body))
+            bytes = try JSONBody.encode(body)
         } catch {
             throw SendError(.permanent, "the message could not be written as JSON: \(error)")
         }
         let request = HTTPClientRequest(
             method: "POST", url: settings.graphURL(path),
-            headers: [
-                ("Authorization", "Bearer \(settings.accessToken)"), ("Content-Type", "application/json"),
-                ("Accept", "application/json"),
-            ],
+            headers: [("Authorization", "Bearer \(settings.accessToken)")] + JSONBody.headers,
             body: bytes, timeout: .seconds(20))
         let response: HTTPClientResponse
         do {

@@ -15,18 +15,15 @@ struct TelegramAPI: Sendable {
 
     /// Calls `method` with `body` as JSON and returns the `result` as JSON bytes.
     func call(_ method: String, body: some Encodable, timeout: Duration) async throws(TelegramAPIError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes: [UInt8]
         do {
-            bytes = Array(try encoder.encode(body))
+            bytes = try JSONBody.encode(body)
         } catch {
             throw TelegramAPIError(method: method, code: nil, "could not encode the request: \(error)")
         }
         let request = HTTPClientRequest(
             method: "POST", url: "\(baseURL)/bot\(token)/\(method)",
-            headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: bytes,
-            timeout: timeout)
+            headers: JSONBody.headers, body: bytes, timeout: timeout)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request)
