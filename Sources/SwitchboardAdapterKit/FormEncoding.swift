@@ -63,26 +63,8 @@ public enum FormEncoding {
 
     /// One component, escaped for a form body or a query string.
     public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "*"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                output.append("+")
-            default:
-                output.append("%")
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return output
+        URLText.escape(text, alsoUnreserved: UInt8(ascii: "*"), spaceAsPlus: true)
     }
-
-    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

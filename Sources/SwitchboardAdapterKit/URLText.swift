@@ -13,15 +13,23 @@ public enum URLText {
     /// percent-encoded: for a path segment (a Matrix room id) or a query value (an X search query
     /// with spaces, quotes and colons). Unlike ``FormEncoding/escape(_:)``, a space is `%20`.
     public static func percentEncoded(_ text: String) -> String {
-        let hexDigits = Array("0123456789ABCDEF")
+        escape(text, alsoUnreserved: UInt8(ascii: "~"), spaceAsPlus: false)
+    }
+
+    /// `text` with every byte but `A-Z a-z 0-9 - . _` and `alsoUnreserved` percent-encoded (upper-case
+    /// hex); a space becomes `+` when `spaceAsPlus` (forms) and `%20` otherwise. Both encodings the
+    /// SDK offers, ``percentEncoded(_:)`` and ``FormEncoding/escape(_:)``, are this loop.
+    static func escape(_ text: String, alsoUnreserved: UInt8, spaceAsPlus: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
+                alsoUnreserved:
                 out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " ") where spaceAsPlus:
+                out.append("+")
             default:
                 out.append("%")
                 out.append(hexDigits[Int(byte >> 4)])
@@ -30,6 +38,8 @@ public enum URLText {
         }
         return out
     }
+
+    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
 
     /// `name=value&…` with both sides ``percentEncoded(_:)``.
     public static func query(_ pairs: [(name: String, value: String)]) -> String {
