@@ -18,6 +18,9 @@ close_inherited_descriptors() {
 # daemon stays one.
 running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
 
+# Whether the pid in FILE runs.
+pidfile_running() { [ -f "$1" ] && running "$(cat "$1")"; }
+
 # kill_and_wait SIGNAL SECONDS PID...: signals the pids; returns 0 once none of them runs any more.
 kill_and_wait() {
     local signal="$1" seconds="$2" pid left

@@ -97,8 +97,6 @@ fail() {
     exit 1
 }
 
-pid_alive() { [ -f "$1" ] && running "$(cat "$1")"; }
-
 # Pids of the live processes named $1 (bearerbox or smsbox) whose last argument is our kannel.conf.
 box_pids() {
     local proc args
@@ -281,7 +279,7 @@ print_info() {
     echo "  sendsms http://127.0.0.1:$SENDSMS/cgi-bin/sendsms?username=$SENDSMS_USER&password=$SENDSMS_PASS&..."
     echo "  MO get-url $(sed -n 's/^get-url = "\(.*\)"$/\1/p' "$CONF")"
     echo "  admin http://127.0.0.1:$ADMIN/status.txt?password=$ADMIN_PASS; fake SMSC 127.0.0.1:$SMSC"
-    if pid_alive "$K/listener.pid"; then echo "  listener running; MT in $K/mt.log"; fi
+    if pidfile_running "$K/listener.pid"; then echo "  listener running; MT in $K/mt.log"; fi
 }
 
 stop_boxes() {
@@ -320,7 +318,7 @@ stop() {
 }
 
 start_listener() {
-    pid_alive "$K/listener.pid" && return 0
+    pidfile_running "$K/listener.pid" && return 0
     box_running bearerbox || fail "bearerbox is not running; run '$0 start' first"
     stop_listener # a filter left alone
     rm -f "$K/listener.fifo"
@@ -337,18 +335,18 @@ start_listener() {
     fi
 }
 listener_online() {
-    pid_alive "$K/listener.pid" || return 1
+    pidfile_running "$K/listener.pid" || return 1
     grep -q "(online" <<<"$(smsc_line)"
 }
 
 stop_listener() {
     local pid
-    if pid_alive "$K/listener.pid"; then
+    if pidfile_running "$K/listener.pid"; then
         pid="$(cat "$K/listener.pid")"
         # SIGINT: fakesmsc closes its connection and exits; its filter then sees EOF and exits.
         kill_and_wait INT 5 "$pid" || kill_and_wait KILL 5 "$pid" || true
     fi
-    if pid_alive "$K/listener-filter.pid"; then
+    if pidfile_running "$K/listener-filter.pid"; then
         pid="$(cat "$K/listener-filter.pid")"
         kill_and_wait 0 5 "$pid" || kill_and_wait TERM 5 "$pid" || kill_and_wait KILL 5 "$pid" || true
     fi
@@ -356,7 +354,7 @@ stop_listener() {
 }
 
 listen() {
-    if pid_alive "$K/listener.pid"; then
+    if pidfile_running "$K/listener.pid"; then
         echo "listener already running; MT in $K/mt.log"
         return 0
     fi
@@ -407,7 +405,7 @@ print(urllib.parse.quote(os.fsencode(sys.argv[1]).decode("utf-8").encode("utf-16
     fi
 
     local had_listener=""
-    if pid_alive "$K/listener.pid"; then
+    if pidfile_running "$K/listener.pid"; then
         had_listener=1
         stop_listener
     fi
@@ -426,9 +424,7 @@ print(urllib.parse.quote(os.fsencode(sys.argv[1]).decode("utf-8").encode("utf-16
         running "$pid" || break
         sleep 0.1
     done
-    kill -INT "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do running "$pid" || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    kill_and_wait INT 5 "$pid" || kill_and_wait KILL 5 "$pid" || true
     wait "$pid" 2>/dev/null || true
     "$PY" -c "$MT_FILTER" "$K/mo.log" "$K/mt.log" <"$K/mo.out"
     local listener_rc=0
@@ -457,7 +453,7 @@ status() {
             rc=1
         fi
     done
-    if pid_alive "$K/listener.pid"; then
+    if pidfile_running "$K/listener.pid"; then
         echo "listener running (pid $(cat "$K/listener.pid")); MT in $K/mt.log"
     else
         echo "listener stopped"

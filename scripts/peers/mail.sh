@@ -51,8 +51,6 @@ wait_port() {
     return 1
 }
 
-pid_alive() { [ -f "$1" ] && running "$(cat "$1")"; }
-
 install_missing() {
     install_packages dovecot-imapd dovecot-lmtpd python3-venv openssl || {
         log "apt-get install of dovecot-imapd, dovecot-lmtpd, python3-venv or openssl failed"
@@ -149,7 +147,7 @@ CONF
 start_smtp() {
     local name="$1" port="$2" spool="$3"
     shift 3
-    if pid_alive "$STATE/$name.pid" && port_open "$port"; then return 0; fi
+    if pidfile_running "$STATE/$name.pid" && port_open "$port"; then return 0; fi
     if port_open "$port"; then
         log "127.0.0.1:$port is already taken by a process this script did not start"
         return 1
@@ -163,7 +161,7 @@ start_smtp() {
 start() {
     install_missing
     write_config
-    if ! pid_alive "$D/run/master.pid"; then
+    if ! pidfile_running "$D/run/master.pid"; then
         for port in $IMAP $IMAPS $LMTP; do
             if port_open "$port"; then
                 log "127.0.0.1:$port is already taken by a process this script did not start"
@@ -194,21 +192,16 @@ start() {
 
 stop_pid() {
     local pidfile="$1" what="$2"
-    if ! pid_alive "$pidfile"; then
+    if ! pidfile_running "$pidfile"; then
         rm -f "$pidfile"
         return 0
     fi
     local pid
     pid="$(cat "$pidfile")"
-    kill "$pid"
-    for _ in $(seq 100); do
-        running "$pid" || break
-        sleep 0.1
-    done
-    if running "$pid"; then
+    kill_and_wait TERM 10 "$pid" || {
         log "$what (pid $pid) ignored SIGTERM; sending SIGKILL"
-        kill -9 "$pid" 2>/dev/null || true
-    fi
+        kill_and_wait KILL 5 "$pid" || true
+    }
     rm -f "$pidfile"
     log "stopped $what (pid $pid)"
 }
@@ -224,7 +217,7 @@ status() {
     local all=0
     for entry in "Dovecot:$D/run/master.pid" "SMTP:$STATE/smtp.pid" "SMTP-TLS:$STATE/smtp-tls.pid"; do
         local name="${entry%%:*}" pidfile="${entry#*:}"
-        if pid_alive "$pidfile"; then
+        if pidfile_running "$pidfile"; then
             echo "$name running (pid $(cat "$pidfile"))"
         else
             echo "$name stopped"
