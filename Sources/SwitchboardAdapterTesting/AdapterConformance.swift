@@ -319,7 +319,7 @@ enum EnvelopeRules {
             found.append("envelope \(id) is \(envelope.visibility), which the channel's capabilities do not declare")
         }
         let seconds = envelope.sentAt.timeIntervalSince1970
-        if !seconds.isFinite || seconds < 0 || seconds > 7_258_118_400 {
+        if !MessageTime.isPlausible(envelope.sentAt) {
             found.append("envelope \(id) was sent at an impossible time (\(seconds))")
         }
         if envelope.text.isEmpty && envelope.html == nil && envelope.attachments.isEmpty {

@@ -102,10 +102,7 @@ extension Date {
     }
 
     /// Between 1970 and 2200: what a channel's message time can sensibly be.
-    var isStorableMessageTime: Bool {
-        let seconds = timeIntervalSince1970
-        return seconds.isFinite && seconds >= 0 && seconds < 7_258_118_400
-    }
+    var isStorableMessageTime: Bool { MessageTime.isPlausible(self) }
 
     init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }

@@ -141,16 +141,12 @@ enum XDates {
         return formatter.date(from: text)
     }
 
-    /// The times a payload may plausibly name: 1970 through 2199. Outside them (or not a number at
-    /// all: `nan`, `inf`) a timestamp is garbage, and a `Date` made of it traps where it is used.
-    static let plausible = Date(timeIntervalSince1970: 0)..<Date(timeIntervalSince1970: 7_258_118_400)
-
     /// A message's time, or when the hub received it (with a parse warning) when the payload's
     /// time is implausible.
     static func sentAt(_ date: Date?, receivedAt: Date) -> (date: Date, warning: String?) {
         guard let date else { return (receivedAt, nil) }
         let seconds = date.timeIntervalSince1970
-        guard seconds.isFinite, plausible.contains(date) else {
+        guard MessageTime.isPlausible(date) else {
             return (receivedAt, "X gave an impossible time (\(seconds) s since 1970); the time it arrived is shown")
         }
         return (date, nil)
