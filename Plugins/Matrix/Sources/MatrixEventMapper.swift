@@ -41,14 +41,21 @@ struct MatrixEventMapper: Sendable {
             let sender = event["sender"]?.string, let content = event["content"], !content.object.isEmpty
         else { return nil }
         guard let from = try? Address(kind: .matrix, value: sender), from.value != userID else { return nil }
-        let sentAt = event["origin_server_ts"]?.int.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date()
+        // Any server of the federation sets origin_server_ts: an impossible one gives way to the
+        // time the event arrived (with a warning) rather than an event the store must refuse.
+        let stamp = event["origin_server_ts"]?.int
+        let stated = stamp.flatMap { MessageTime.date(seconds: Double($0) / 1000) }
+        let sentAt = stated ?? Date()
+        let timeWarnings =
+            stamp != nil && stated == nil
+            ? ["the homeserver gave an impossible origin_server_ts (\(stamp ?? 0)); the time it arrived is shown"] : []
         if event["type"]?.string == "m.room.encrypted" {
             return InboundEnvelope(
                 channel: channel, externalID: eventID, from: from, to: try? Address(kind: .matrix, value: userID),
                 threadKey: room.id, visibility: room.visibility, text: Self.encryptedNotice,
                 sentAt: sentAt, raw: RawPayload(contentType: "application/json", bytes: event.bytes),
                 hints: IdentityHints(displayName: room.displayNames[sender]),
-                parseWarnings: [Self.encryptedNotice])
+                parseWarnings: [Self.encryptedNotice] + timeWarnings)
         }
 
         let relation = content["m.relates_to"]
@@ -66,7 +73,7 @@ struct MatrixEventMapper: Sendable {
         if shown["format"]?.string == "org.matrix.custom.html", let formatted = shown["formatted_body"]?.string {
             html = formatted
         }
-        var warnings: [String] = []
+        var warnings = timeWarnings
         if inReplyTo != nil {
             // Older clients quote the answered message before the reply (a "fallback"); the hub
             // threads by inReplyTo, so the quote is dropped.

@@ -100,6 +100,17 @@ import Testing
         #expect(harness.since == "s_after")
     }
 
+    @Test func anImpossibleServerTimeGivesWayToTheTimeItArrivedWithAWarning() async throws {
+        let harness = MatrixHarness()
+        let before = Date()
+        let event = specTextMessage.replacingOccurrences(of: "1432735824653", with: "99999999999999999")
+        harness.http.answer(200, syncResponse(events: [event]))
+        _ = try await harness.adapter.syncOnce()
+        let envelope = try #require(harness.envelopes.first)
+        #expect(envelope.sentAt >= before && envelope.sentAt <= Date())
+        #expect(envelope.parseWarnings.contains { $0.contains("impossible origin_server_ts (99999999999999999)") })
+    }
+
     @Test func aRefusedEventStopsTheSyncBeforeTheTokenMoves() async throws {
         let harness = MatrixHarness()
         try await harness.cursor.setValue("s_before", for: MatrixSyncLoop.sinceKey)

@@ -60,15 +60,19 @@ enum TelegramInbound {
         let messageKey = "\(chat):\(message.messageID)"
         let externalID = isEdit ? "\(messageKey):edit:\(update.updateID)" : messageKey
         // Telegram always sets edit_date on an edited message; fall back to the date for safety.
-        let sentAt = isEdit ? (message.editDate ?? message.date) : message.date
+        let stamp = isEdit ? (message.editDate ?? message.date) : message.date
+        // An impossible time gives way to the time it arrived (noted), not an update the store refuses.
+        let stated = MessageTime.date(seconds: TimeInterval(stamp))
         return .envelope(
             InboundEnvelope(
                 channel: channel, externalID: externalID, from: from, threadKey: chat,
                 visibility: message.chat.type == "private" ? .private : .public, text: content.text,
                 attachments: content.attachments,
                 inReplyTo: message.replyToMessage.map { "\(chat):\($0.messageID)" },
-                sentAt: Date(timeIntervalSince1970: TimeInterval(sentAt)),
-                raw: RawPayload(contentType: "application/json", bytes: raw), hints: hints(sender),
+                sentAt: stated ?? Date(), raw: RawPayload(contentType: "application/json", bytes: raw),
+                hints: hints(sender),
+                parseWarnings: stated == nil
+                    ? ["Telegram gave an impossible time (\(stamp)); the time it arrived is shown"] : [],
                 replaces: isEdit ? messageKey : nil))
     }
 

@@ -30,6 +30,20 @@ import Testing
         #expect(result.response?.body == Array("{}".utf8))
     }
 
+    @Test func anImpossibleDateGivesWayToTheTimeItArrivedWithAWarning() async throws {
+        let before = Date()
+        let envelope = try #require(
+            try await handle(
+                privateText.replacingOccurrences(of: "\"date\": 1700000000", with: "\"date\": 9000000000000")
+            )
+            .envelopes.first)
+        #expect(envelope.sentAt >= before && envelope.sentAt <= Date())
+        #expect(
+            envelope.parseWarnings == ["Telegram gave an impossible time (9000000000000); the time it arrived is shown"]
+        )
+        #expect(try await handle(privateText).envelopes.first?.parseWarnings == [])
+    }
+
     /// The text is kept exactly, so entity offsets (UTF-16 code units) still point at the right
     /// characters: the fixture's bot_command at offset 11, length 6, is "/start" only in UTF-16.
     @Test func textIsKeptSoUTF16EntityOffsetsStillHold() async throws {
