@@ -14,13 +14,6 @@ import Testing
     static let repository = MailPeers.repository
     static let example = repository.appendingPathComponent("Plugins/Bridge/Example")
 
-    static func ngircd(_ command: String) throws {
-        let run = try MailPeers.shell([
-            "bash", repository.appendingPathComponent("scripts/peers/ngircd.sh").path, command,
-        ])
-        guard run.status == 0 else { throw E2EError("ngircd.sh \(command) failed:\n\(run.output)") }
-    }
-
     static let channelYAML = """
           - id: irc
             type: bridge
@@ -60,13 +53,8 @@ import Testing
         }
     }
 
-    func timeline(_ hub: HubProcess, _ address: String) throws -> [[String: Any]] {
-        let run = try hub.cli(["customers", "timeline", address, "--limit", "100", "--json"])
-        return run.status == 0 ? try items(run.output).compactMap { $0["message"] as? [String: Any] } : []
-    }
-
     @Test func aMessageFromIRCReachesTheTimelineAndTheAgentsReplyReachesIRC() async throws {
-        try Self.ngircd("start")
+        try MailPeers.peer("ngircd.sh", ["start"])
         let run = UUID().uuidString.prefix(6).lowercased()
         let bot = "hubbot\(run)"
         let customer = "ana\(run)"
@@ -104,11 +92,11 @@ import Testing
         let address = "irc:\(customer)"
         #expect(
             try await eventually(timeout: .seconds(30)) {
-                try timeline(hub, address).contains { $0["text"] as? String == "Hello, is my order 42 on its way?" }
+                try timeline(hub, address, limit: 100).contains {
+                    $0["text"] as? String == "Hello, is my order 42 on its way?"
+                }
             }, "bridge: \(bridgeLog.text)\nhub: \(hub.log.suffix(2000))")
-        let view = try #require(
-            try jsonObject(hub.cli(["customers", "show", address, "--json"]).output) as? [String: Any])
-        let conversation = try #require((view["conversations"] as? [[String: Any]])?.first?["id"] as? String)
+        let conversation = try #require(try conversations(hub, address).first?["id"] as? String)
 
         // (2) The agent's reply leaves through the bridge and reaches the customer on IRC; the
         // bridge's status report marks it sent.
@@ -132,7 +120,7 @@ import Testing
         defer { Self.stop(mention) }
         #expect(
             try await eventually(timeout: .seconds(30)) {
-                try timeline(hub, address).contains {
+                try timeline(hub, address, limit: 100).contains {
                     $0["text"] as? String == "Thanks, and the invoice?" && $0["visibility"] as? String == "public"
                 }
             }, "\(mentionOutput.text)\n\(bridgeLog.text)")

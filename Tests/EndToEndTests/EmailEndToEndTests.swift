@@ -230,10 +230,3 @@ import Testing
         )
     }
 }
-
-/// The messages of a customer's timeline (newest first), from the CLI's JSON.
-func timeline(_ hub: HubProcess, _ address: String) throws -> [[String: Any]] {
-    let run = try hub.cli(["customers", "timeline", address, "--json"])
-    guard run.status == 0 else { return [] }
-    return try items(run.output).compactMap { $0["message"] as? [String: Any] }
-}

@@ -10,12 +10,7 @@ import Testing
     static let hubPort = 23180
 
     static func kannel(_ arguments: String...) throws -> String {
-        let run = try MailPeers.shell(
-            ["bash", MailPeers.repository.appendingPathComponent("scripts/peers/kannel.sh").path] + arguments)
-        guard run.status == 0 else {
-            throw E2EError("kannel.sh \(arguments.joined(separator: " ")) failed:\n\(run.output)")
-        }
-        return run.output
+        try MailPeers.peer("kannel.sh", arguments)
     }
 
     static let channels = """
@@ -30,18 +25,6 @@ import Testing
               default_region: FR
               max_parts: 3
         """ + "\n" + TwilioEndToEndTests.channel(api: "http://127.0.0.1:9")
-
-    /// The hub's view of one customer, by address.
-    func customer(_ hub: HubProcess, _ address: String) throws -> [String: Any]? {
-        let show = try hub.cli(["customers", "show", address, "--json"])
-        guard show.status == 0 else { return nil }
-        return try jsonObject(show.output) as? [String: Any]
-    }
-
-    func timelineTexts(_ hub: HubProcess, _ address: String) throws -> [String] {
-        let run = try hub.cli(["customers", "timeline", address, "--json"])
-        return run.status == 0 ? try messageTexts(run.output) : []
-    }
 
     func reply(_ hub: HubProcess, _ conversation: String, _ text: String) async throws -> String {
         let body = String(
@@ -75,7 +58,7 @@ import Testing
         // UCS-2 arrives as UTF-16BE bytes; the text is kept exactly, newline and emoji included.
         _ = try Self.kannel("mo", "+33612345678", "12345", "Merci 👍\nRéponse € ✓")
         #expect(try await eventually { try timelineTexts(hub, "tel:+33612345678").first == "Merci 👍\nRéponse € ✓" })
-        let view = try #require(try customer(hub, "tel:+33612345678"))
+        let view = try #require(try customerView(hub, "tel:+33612345678"))
         let identity = try #require((view["identities"] as? [[String: Any]])?.first)
         #expect(identity["raw_handle"] as? String == "0612345678", "the number as the phone sent it")
         let conversation = try #require((view["conversations"] as? [[String: Any]])?.first?["id"] as? String)
@@ -106,7 +89,7 @@ import Testing
                 headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature)],
                 body: Array(FormEncoding.encode(whatsapp).utf8)))
         #expect(posted.status == 200, "\(posted.text)")
-        let merged = try #require(try customer(hub, "whatsapp:+33612345678"))
+        let merged = try #require(try customerView(hub, "whatsapp:+33612345678"))
         #expect(
             (merged["customer"] as? [String: Any])?["id"] as? String == (view["customer"] as? [String: Any])?["id"]
                 as? String)
@@ -114,7 +97,7 @@ import Testing
 
         // STOP: the next reply is refused for good, with the reason in the timeline; START lifts it.
         _ = try Self.kannel("mo", "+33612345678", "12345", "STOP")
-        #expect(try await eventually { (try customer(hub, "tel:+33612345678")?["opt_outs"] as? [Any])?.count == 1 })
+        #expect(try await eventually { (try customerView(hub, "tel:+33612345678")?["opt_outs"] as? [Any])?.count == 1 })
         let refused = try await reply(hub, conversation, "Une dernière chose ?")
         #expect(try await eventually { try await deliveryStatus(hub, conversation, refused) == "failed" })
         let reason = try await history(hub, conversation, refused).last?["detail"] as? String ?? ""
@@ -125,7 +108,8 @@ import Testing
 
         _ = try Self.kannel("mo", "+33612345678", "12345", "Start")
         #expect(
-            try await eventually { (try customer(hub, "tel:+33612345678")?["opt_outs"] as? [Any])?.isEmpty == true })
+            try await eventually { (try customerView(hub, "tel:+33612345678")?["opt_outs"] as? [Any])?.isEmpty == true }
+        )
         #expect(try await hub.api("POST", "/messages/\(refused)/retry").status == 202)
         #expect(try await eventually { try received().contains("Une derni") })
         #expect(try await eventually { try await deliveryStatus(hub, conversation, refused) == "delivered" })

@@ -70,6 +70,17 @@ enum MailPeers {
         """
     }
 
+    /// Runs `scripts/peers/<script> <arguments>` (kannel.sh, synapse.sh, ngircd.sh); its output,
+    /// or an error with that output when it fails, so a peer that cannot start fails the test.
+    @discardableResult
+    static func peer(_ script: String, _ arguments: [String]) throws -> String {
+        let run = try shell(["bash", repository.appendingPathComponent("scripts/peers/\(script)").path] + arguments)
+        guard run.status == 0 else {
+            throw E2EError("\(script) \(arguments.joined(separator: " ")) failed:\n\(run.output)")
+        }
+        return run.output
+    }
+
     static func shell(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("sb-sh-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: output.path, contents: nil)

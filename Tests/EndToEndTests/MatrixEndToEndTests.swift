@@ -14,12 +14,7 @@ import Testing
     static let http = CurlHTTPClient()
 
     static func synapse(_ arguments: String...) throws -> String {
-        let run = try MailPeers.shell(
-            ["bash", MailPeers.repository.appendingPathComponent("scripts/peers/synapse.sh").path] + arguments)
-        guard run.status == 0 else {
-            throw E2EError("synapse.sh \(arguments.joined(separator: " ")) failed:\n\(run.output)")
-        }
-        return run.output
+        try MailPeers.peer("synapse.sh", arguments)
     }
 
     /// One client-server API call as a Matrix user; the JSON answer.
@@ -91,11 +86,6 @@ import Testing
         """
     }
 
-    func timelineTexts(_ hub: HubProcess, _ address: String) throws -> [String] {
-        let run = try hub.cli(["customers", "timeline", address, "--limit", "500", "--json"])
-        return run.status == 0 ? try messageTexts(run.output) : []
-    }
-
     @Test func roomMessagesRepliesIdempotentSendsAndTheGapWhileDown() async throws {
         _ = try Self.synapse("start")
         let run = UUID().uuidString.prefix(8).lowercased()
@@ -120,10 +110,11 @@ import Testing
                 return (members["joined"] as? [String: Any])?[bot] != nil
             }, "the hub joined the room: \(hub.log)")
         let first = try await Self.say("Bonjour, ma commande 42 ?", in: room, token: aliceToken)
-        #expect(try await eventually { try timelineTexts(hub, aliceAddress).contains("Bonjour, ma commande 42 ?") })
-        let view = try #require(
-            try jsonObject(hub.cli(["customers", "show", aliceAddress, "--json"]).output) as? [String: Any])
-        let conversation = try #require((view["conversations"] as? [[String: Any]])?.first?["id"] as? String)
+        #expect(
+            try await eventually {
+                try timelineTexts(hub, aliceAddress, limit: 500).contains("Bonjour, ma commande 42 ?")
+            })
+        let conversation = try #require(try conversations(hub, aliceAddress).first?["id"] as? String)
 
         // (2) An agent's reply from the CLI appears in the room, as a reply to her message.
         let queued = try hub.cli(["reply", conversation, "--text", "Elle part demain.", "--author", "Bo"])
@@ -170,9 +161,9 @@ import Testing
         defer { Task { await restarted.stop() } }
         #expect(
             try await eventually(timeout: .seconds(60)) {
-                Set(try timelineTexts(hub, aliceAddress)).isSuperset(of: gap)
+                Set(try timelineTexts(hub, aliceAddress, limit: 500)).isSuperset(of: gap)
             }, "\(hub.log.suffix(3000))")
-        let texts = try timelineTexts(hub, aliceAddress)
+        let texts = try timelineTexts(hub, aliceAddress, limit: 500)
         for text in gap + ["Bonjour, ma commande 42 ?"] {
             #expect(texts.filter { $0 == text }.count == 1, "\(text) imported once")
         }

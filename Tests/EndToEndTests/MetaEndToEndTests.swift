@@ -79,10 +79,7 @@ import Testing
     }
 
     func conversationID(_ hub: HubProcess, _ address: String) throws -> String {
-        let show = try hub.cli(["customers", "show", address, "--json"])
-        let view = try #require(try jsonObject(show.output) as? [String: Any], "\(show.error)")
-        let conversations = view["conversations"] as? [[String: Any]] ?? []
-        return try #require(conversations.first?["id"] as? String)
+        try #require(try conversations(hub, address).first?["id"] as? String, "no conversation for \(address)")
     }
 
     @Test func theHandshakeAnswersTheChallengeOnlyToTheRightVerifyToken() async throws {

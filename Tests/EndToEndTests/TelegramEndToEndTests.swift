@@ -69,13 +69,6 @@ import Testing
         """
     }
 
-    /// The customer's message texts; none while the customer does not exist yet.
-    func timelineTexts(_ hub: HubProcess) throws -> [String] {
-        let timeline = try hub.cli(["customers", "timeline", "telegram:1111111", "--json"])
-        guard timeline.status == 0 else { return [] }
-        return try messageTexts(timeline.output)
-    }
-
     @Test func webhookModeChecksTheSecretHeaderAppliesEditsAndRepliesToTheMessage() async throws {
         let api = BotAPI()
         let standIn = api.standIn
@@ -96,15 +89,15 @@ import Testing
             #expect(try hub.cli(["customers", "show", "telegram:1111111"]).status != 0, "nothing stored")
             #expect(try await post(update, secret: Self.secret).status == 200)
             #expect(try await post(update, secret: Self.secret).status == 200, "a redelivery is fine")
-            #expect(try timelineTexts(hub) == ["Bonjour, my order?"])
+            #expect(try timelineTexts(hub, "telegram:1111111") == ["Bonjour, my order?"])
 
             let edit = Self.message(501, id: 1365, text: "Bonjour, where is order 42?", edited: 1_700_000_400)
             #expect(try await post(edit, secret: Self.secret).status == 200)
-            #expect(try timelineTexts(hub) == ["Bonjour, where is order 42?"], "the edit replaced the text, once")
+            #expect(
+                try timelineTexts(hub, "telegram:1111111") == ["Bonjour, where is order 42?"],
+                "the edit replaced the text, once")
 
-            let show = try hub.cli(["customers", "show", "telegram:1111111", "--json"])
-            let view = try #require(try jsonObject(show.output) as? [String: Any])
-            let conversation = try #require((view["conversations"] as? [[String: Any]])?.first?["id"] as? String)
+            let conversation = try #require(try conversations(hub, "telegram:1111111").first?["id"] as? String)
             let reply = try hub.cli(["reply", conversation, "--text", "It ships today", "--json"])
             let replyID = try #require((try jsonObject(reply.output) as? [String: Any])?["id"] as? String)
             #expect(try await eventually { try await deliveryStatus(hub, conversation, replyID) == "sent" })
@@ -126,7 +119,7 @@ import Testing
             }
             let hub = try await HubProcess.start(channelsYAML: Self.channel(mode: "polling", api: apiURL))
             do {
-                #expect(try await eventually { try timelineTexts(hub).count == 3 })
+                #expect(try await eventually { try timelineTexts(hub, "telegram:1111111").count == 3 })
             } catch {
                 await hub.stop()
                 throw error
@@ -141,10 +134,10 @@ import Testing
             let again = try await HubProcess.start(
                 channelsYAML: Self.channel(mode: "polling", api: apiURL), directory: hub.directory)
             defer { Task { await again.stop() } }
-            #expect(try await eventually { try timelineTexts(again).count == 6 })
+            #expect(try await eventually { try timelineTexts(again, "telegram:1111111").count == 6 })
             // Give the poller a few more rounds: nothing may be imported twice.
             try await Task.sleep(for: .seconds(2))
-            let texts = try timelineTexts(again)
+            let texts = try timelineTexts(again, "telegram:1111111")
             #expect(texts.count == 6, "\(texts)")
             #expect(Set(texts) == Set((1...3).map { "before \($0)" } + (4...6).map { "meanwhile \($0)" }))
             let firstAfterRestart = try #require(standIn.requests(to: "/getUpdates").dropFirst(callsBefore).first)

@@ -47,12 +47,6 @@ import Testing
         return "sha256=" + Data(mac).base64EncodedString()
     }
 
-    func conversations(_ hub: HubProcess) throws -> [[String: Any]] {
-        let show = try hub.cli(["customers", "show", "x:3001969357", "--json"])
-        let view = try #require(try jsonObject(show.output) as? [String: Any], "\(show.error)")
-        return view["conversations"] as? [[String: Any]] ?? []
-    }
-
     @Test func crcMentionAndDMRepliesAndMovingToPrivate() async throws {
         let api = Self.api()
         try await api.run { apiURL in
@@ -77,10 +71,9 @@ import Testing
             #expect(try await post(Self.signature(body)).status == 200, "a redelivery stores nothing new")
 
             // One customer, a public mention and a private DM.
-            let list = try conversations(hub)
+            let list = try conversations(hub, "x:3001969357")
             #expect(list.count == 2)
-            let timeline = try hub.cli(["customers", "timeline", "x:3001969357", "--json"])
-            let messages = try items(timeline.output).compactMap { $0["message"] as? [String: Any] }
+            let messages = try timeline(hub, "x:3001969357")
             #expect(messages.count == 2)
             #expect(Set(messages.compactMap { $0["visibility"] as? String }) == ["public", "private"])
             let mention = try #require(
@@ -152,9 +145,7 @@ import Testing
             #expect(try await eventually { try hub.cli(["customers", "show", "x:9876543210"]).status == 0 })
             let search = try #require(api.requests(to: "/2/tweets/search/recent").first)
             #expect(search.query.removingPercentEncoding?.contains("Python") == true)
-            let show = try hub.cli(["customers", "show", "x:9876543210", "--json"])
-            let view = try #require(try jsonObject(show.output) as? [String: Any])
-            let conversation = try #require((view["conversations"] as? [[String: Any]])?.first)
+            let conversation = try #require(try conversations(hub, "x:9876543210").first)
             #expect(conversation["tags"] as? [String] == ["listening"])
             let timeline = try hub.cli(["customers", "timeline", "x:9876543210", "--json"])
             let message = try #require(try items(timeline.output).first?["message"] as? [String: Any])
