@@ -96,19 +96,7 @@ public struct Dispatcher: Service {
         guard let adapter = adapters[message.channel] else {
             throw SendError(.permanent, "channel '\(message.channel)' is not configured or not enabled")
         }
-        let capabilities = adapter.capabilities
-        guard capabilities.canSend else {
-            throw SendError(.permanent, "channel '\(message.channel)' cannot send messages")
-        }
-        if let limit = capabilities.maxTextLength, message.text.count > limit {
-            throw SendError(
-                .permanent,
-                "the reply has \(message.text.count) characters; channel '\(message.channel)' allows \(limit)")
-        }
-        if !message.attachments.isEmpty && !capabilities.supportsAttachments {
-            throw SendError(.permanent, "channel '\(message.channel)' does not carry attachments")
-        }
-        try ReplyRules.check(message, capabilities: capabilities, now: Date())
+        try ReplyRules.check(message, capabilities: adapter.capabilities, now: Date())
         let optOut: OptOut?
         do {
             optOut = try await store.optOut(for: message.to)

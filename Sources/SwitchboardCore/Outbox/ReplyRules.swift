@@ -1,8 +1,9 @@
 import Foundation
 import SwitchboardAdapterKit
 
-/// The channel rules a reply must meet before an adapter is asked to send it: visibility,
-/// templates, and the customer-service window of channels that have one (WhatsApp, Messenger,
+/// The channel rules a reply must meet before an adapter is asked to send it: that the channel
+/// sends at all, its length limit and attachments, visibility, templates, and the customer-service
+/// window of channels that have one (WhatsApp, Messenger,
 /// Instagram: free-form replies only within 24 hours of the customer's last message). A reply that
 /// breaks one fails for good, with the rule named, instead of being sent to be refused.
 public enum ReplyRules {
@@ -12,6 +13,14 @@ public enum ReplyRules {
         throws(SendError)
     {
         let channel = message.channel
+        guard capabilities.canSend else { throw SendError(.permanent, "channel '\(channel)' cannot send messages") }
+        if let limit = capabilities.maxTextLength, message.text.count > limit {
+            throw SendError(
+                .permanent, "the reply has \(message.text.count) characters; channel '\(channel)' allows \(limit)")
+        }
+        if !message.attachments.isEmpty && !capabilities.supportsAttachments {
+            throw SendError(.permanent, "channel '\(channel)' does not carry attachments")
+        }
         guard capabilities.visibilities.contains(message.visibility) else {
             throw SendError(
                 .permanent,
