@@ -23,12 +23,15 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
     /// may be sent. Public replies (under a comment) are not limited. The dispatcher
     /// refuses a free-form reply outside the window before calling `send`, naming the rule.
     public var replyWindow: Duration?
+    /// The platform's published send limit for one channel instance, if it has one; the
+    /// dispatcher paces sends by it (or by the channel's `rate_limit:` in the config).
+    public var sendRate: SendRate?
 
     public init(
         canReceive: Bool = true, canSend: Bool = true, visibilities: Set<Visibility> = [.private],
         supportsAttachments: Bool = false, maxTextLength: Int? = nil, supportsThreading: Bool = false,
         deliveryReceipts: Bool = false, optOutKeywords: Bool = false, templates: Bool = false,
-        replyWindow: Duration? = nil
+        replyWindow: Duration? = nil, sendRate: SendRate? = nil
     ) {
         self.canReceive = canReceive
         self.canSend = canSend
@@ -40,5 +43,6 @@ public struct ChannelCapabilities: Sendable, Hashable, Codable {
         self.optOutKeywords = optOutKeywords
         self.templates = templates
         self.replyWindow = replyWindow
+        self.sendRate = sendRate
     }
 }

@@ -43,6 +43,7 @@ public struct Hub {
         let hubSecret = try store.hubSecret()
 
         var adapters: [(channel: ChannelID, adapter: any ChannelAdapter)] = []
+        var rates: [ChannelID: SendRate] = [:]
         for channel in config.channels where channel.enabled {
             var channelLogger = logger
             channelLogger[metadataKey: "channel.id"] = "\(channel.id)"
@@ -55,6 +56,7 @@ public struct Hub {
                 kind: channel.type, settings: loader.settingsDecoder(for: channel), context: context)
             health.register(channel.id, kind: channel.type)
             adapters.append((channel.id, adapter))
+            rates[channel.id] = channel.sendRate(declared: adapter.capabilities.sendRate)
         }
         var policy = config.ingestPolicy
         policy.optOut.channels = Set(adapters.filter { $0.adapter.capabilities.optOutKeywords }.map(\.channel))
@@ -63,16 +65,30 @@ public struct Hub {
         let dispatcher = Dispatcher(
             store: store,
             adapters: Dictionary(adapters.map { ($0.channel, $0.adapter) }, uniquingKeysWith: { first, _ in first }),
-            retry: config.retry, health: health, events: events, logger: logger)
+            retry: config.retry, limiter: SendRateLimiter(rates: rates), health: health, events: events,
+            logger: logger)
+        // Outgoing webhooks: events written to the store as they happen, then posted, signed.
+        var webhookServices: [any Service] = []
+        var webhookQueued: @Sendable () -> Void = {}
+        if !config.webhooks.isEmpty {
+            let sender = WebhookSender(
+                endpoints: config.webhooks, store: store, http: http, retry: config.retry, health: health,
+                logger: logger)
+            let recorder = WebhookEventRecorder(
+                endpoints: config.webhooks, store: store, reader: store, bus: events, logger: logger,
+                recorded: { sender.wake() })
+            webhookServices = [sender, recorder]
+            webhookQueued = { sender.wake() }
+        }
         let server = HubServer(
             HubServer.Dependencies(
                 store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
-                replyQueued: { dispatcher.wake() }, logger: logger))
+                replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, logger: logger))
         let supervisors: [any Service] = adapters.map {
             AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger)
         }
         services =
-            [dispatcher] + supervisors + [
+            [dispatcher] + webhookServices + supervisors + [
                 server.application(host: config.server.host, port: config.server.port, onListening: onListening)
             ]
     }

@@ -68,7 +68,7 @@ public struct ConfigLoader: Sendable {
             return Result(config: nil, diagnostics: diagnostics)
         }
 
-        let sections = ["server", "storage", "identity", "conversations", "outbox", "opt_out", "channels"]
+        let sections = ["server", "storage", "identity", "conversations", "outbox", "opt_out", "webhooks", "channels"]
         for entry in Self.entries(root) where !sections.contains(entry.key) {
             report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
         }
@@ -83,9 +83,19 @@ public struct ConfigLoader: Sendable {
         let outbox: OutboxSection? = section("outbox", in: root, default: OutboxSection(), report: report)
         let optOut: OptOutSection? = section("opt_out", in: root, default: OptOutSection(), report: report)
         let channels = checkChannels(root, report: report)
+        let webhooks: [WebhookEntry]? = section("webhooks", in: root, default: [], report: report)
+        var webhookLines: [String: Int] = [:]
+        for (index, entry) in (webhooks ?? []).enumerated() {
+            let line = root.entry("webhooks")?.value.item(index)?.entry("id")?.line ?? 0
+            if let first = webhookLines[entry.endpoint.id] {
+                report(
+                    line, "webhooks[\(index)].id", "webhook id '\(entry.endpoint.id)' is already used on line \(first)")
+            }
+            webhookLines[entry.endpoint.id] = line
+        }
 
         guard diagnostics.isEmpty, let server, let storage, let identity, let conversations, let outbox, let optOut,
-            let channels
+            let channels, let webhooks
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
@@ -101,8 +111,9 @@ public struct ConfigLoader: Sendable {
             retry: RetryPolicy(
                 maxAttempts: outbox.maxAttempts ?? defaults.maxAttempts,
                 baseDelay: outbox.baseDelay?.duration ?? defaults.baseDelay,
-                maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay),
-            channels: channels, file: file)
+                maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay,
+                maxRateLimited: outbox.maxRateLimited ?? defaults.maxRateLimited),
+            channels: channels, webhooks: webhooks.map(\.endpoint), file: file)
         return Result(config: config, diagnostics: [])
     }
 

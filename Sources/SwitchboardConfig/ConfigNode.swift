@@ -28,6 +28,12 @@ public struct ConfigNode: Sendable {
     }
 
     /// A short name for the YAML type, for messages.
+    /// The `index`-th item of a sequence node.
+    func item(_ index: Int) -> ConfigNode? {
+        guard case .sequence(let items) = value, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     var typeName: String {
         switch value {
         case .scalar(_, let isNull): isNull ? "an empty value" : "a single value"

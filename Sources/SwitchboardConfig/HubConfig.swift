@@ -11,6 +11,8 @@ public struct HubConfig: Sendable {
     public var optOut: OptOutPolicy
     public var retry: RetryPolicy
     public var channels: [ChannelConfig]
+    /// `webhooks:` — the customer's own systems that receive the hub's events, signed.
+    public var webhooks: [WebhookEndpoint]
     /// The file it was read from, for messages.
     public var file: String
 
@@ -153,6 +155,7 @@ struct OutboxSection: Decodable {
     var maxAttempts: Int?
     var baseDelay: ConfigDuration?
     var maxDelay: ConfigDuration?
+    var maxRateLimited: Int?
 
     init() {}
 
@@ -161,9 +164,15 @@ struct OutboxSection: Decodable {
         maxAttempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts)
         baseDelay = try container.decodeIfPresent(ConfigDuration.self, forKey: .baseDelay)
         maxDelay = try container.decodeIfPresent(ConfigDuration.self, forKey: .maxDelay)
+        maxRateLimited = try container.decodeIfPresent(Int.self, forKey: .maxRateLimited)
         if let attempts = maxAttempts, attempts < 1 {
             throw DecodingError.dataCorruptedError(
                 forKey: .maxAttempts, in: container, debugDescription: "max_attempts must be at least 1")
+        }
+        if let limit = maxRateLimited, limit < 1 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .maxRateLimited, in: container,
+                debugDescription: "max_rate_limited must be at least 1 (how many 429s one reply may get)")
         }
         let base = baseDelay?.duration ?? RetryPolicy().baseDelay
         let ceiling = maxDelay?.duration ?? RetryPolicy().maxDelay
@@ -178,6 +187,7 @@ struct OutboxSection: Decodable {
         case maxAttempts = "max_attempts"
         case baseDelay = "base_delay"
         case maxDelay = "max_delay"
+        case maxRateLimited = "max_rate_limited"
     }
 }
 
@@ -191,10 +201,24 @@ public struct ChannelConfig: Decodable, Sendable {
     /// Sent, marked automatic, to whoever opens a new conversation on this channel (never in
     /// answer to automatic mail such as an out-of-office reply).
     public var acknowledge: String?
+    /// `rate_limit:` — overrides the send rate the channel's adapter declares (`nil`: keep it).
+    public var rateLimit: RateLimitSetting?
     /// The line of `type:`, for diagnostics.
     var typeLine = 0
 
-    enum CodingKeys: String, CodingKey { case id, type, enabled, settings, acknowledge }
+    enum CodingKeys: String, CodingKey {
+        case id, type, enabled, settings, acknowledge
+        case rateLimit = "rate_limit"
+    }
+
+    /// The send rate in force: the config's, or else the one the adapter declares.
+    public func sendRate(declared: SendRate?) -> SendRate? {
+        switch rateLimit {
+        case nil: declared
+        case .unlimited: nil
+        case .rate(let rate): rate
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -217,6 +241,48 @@ public struct ChannelConfig: Decodable, Sendable {
                 forKey: .acknowledge, in: container,
                 debugDescription: "acknowledge is the text sent to new conversations; leave it out to send none")
         }
+        rateLimit = try container.decodeIfPresent(RateLimitSetting.self, forKey: .rateLimit)
+    }
+}
+
+/// A channel's `rate_limit:`: `{ messages: 30, per: 1s, burst: 30 }` (per defaults to 1s, burst
+/// to messages), or `unlimited` to send as fast as the channel answers (the adapter's declared
+/// limit is then ignored; the channel's own 429s still pause sending).
+public enum RateLimitSetting: Decodable, Sendable, Hashable {
+    case rate(SendRate)
+    case unlimited
+
+    enum CodingKeys: String, CodingKey { case messages, per, burst }
+
+    public init(from decoder: any Decoder) throws {
+        if let word = try? decoder.singleValueContainer().decode(String.self) {
+            guard word == "unlimited" else {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription:
+                            "'\(word)' is not a rate limit: write { messages: 30, per: 1s, burst: 30 } or unlimited"))
+            }
+            self = .unlimited
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let messages = try container.decode(Int.self, forKey: .messages)
+        guard messages >= 1 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .messages, in: container, debugDescription: "messages must be at least 1 (or write unlimited)")
+        }
+        let per = try container.decodeIfPresent(ConfigDuration.self, forKey: .per)?.duration ?? .seconds(1)
+        guard per >= .milliseconds(1) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .per, in: container, debugDescription: "per is a duration such as 1s, 1m or 1d")
+        }
+        let burst = try container.decodeIfPresent(Int.self, forKey: .burst)
+        if let burst, burst < 1 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .burst, in: container, debugDescription: "burst must be at least 1 (it defaults to messages)")
+        }
+        self = .rate(SendRate(messages: messages, per: per, burst: burst))
     }
 }
 

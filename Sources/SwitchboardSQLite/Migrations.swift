@@ -19,8 +19,31 @@ enum Migrations {
         migrator.registerMigration("v5-email-identities-by-lower-case") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6-rate-limits-and-outgoing-webhooks") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
+
+    /// Rate-limited answers are counted apart from other failed attempts (they have their own
+    /// budget); events for the customer's own systems wait in `webhook_deliveries` until their
+    /// endpoint takes them (the same id on every retry, so the receiver can drop repeats).
+    static let v6 = """
+        ALTER TABLE outbox ADD COLUMN rate_limited INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE webhook_deliveries (
+            id TEXT PRIMARY KEY NOT NULL,
+            endpoint TEXT NOT NULL,
+            event TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+        """
 
     /// Email addresses customers type in chat are looked up without case (a suggestion, for an
     /// agent to check), inside the single writer: indexed, so the lookup does not scan identities.

@@ -22,7 +22,7 @@ extension SQLiteStore: OutboxStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, payload, attempts, last_error FROM outbox
+                    SELECT id, payload, attempts, rate_limited, last_error FROM outbox
                     WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
                     """,
                 arguments: [now.millis, limit])
@@ -36,7 +36,9 @@ extension SQLiteStore: OutboxStore {
                 let payload: String = row["payload"]
                 let message = try JSONDecoder().decode(OutboundMessage.self, from: Data(payload.utf8))
                 items.append(
-                    OutboxItem(id: id, message: message, attempts: row["attempts"], lastError: row["last_error"]))
+                    OutboxItem(
+                        id: id, message: message, attempts: row["attempts"], rateLimited: row["rate_limited"],
+                        lastError: row["last_error"]))
             }
             return items
         }
@@ -70,39 +72,76 @@ extension SQLiteStore: OutboxStore {
         try await pool.write { db in
             let now = Date()
             let reason = "\(error.code): \(error.message)"
+            // A "slow down" is counted apart: it has its own budget (RetryPolicy.maxRateLimited).
+            let counter = error.code == .rateLimited ? "rate_limited" : "attempts"
+            let attempt =
+                error.code == .rateLimited
+                ? "rate limited (\(item.rateLimited + 1))" : "attempt \(item.attempts + 1) failed"
             if let retryAt {
                 try db.execute(
-                    sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                    sql:
+                        "UPDATE outbox SET \(counter) = \(counter) + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
                     arguments: [reason, retryAt.millis, item.id])
                 try db.execute(
                     sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'retrying', ?, ?)",
-                    arguments: [item.message.messageID, now.millis, "attempt \(item.attempts + 1) failed: \(reason)"])
+                    arguments: [item.message.messageID, now.millis, "\(attempt): \(reason)"])
             } else {
                 try db.execute(
-                    sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+                    sql: "UPDATE outbox SET state = 'dead', \(counter) = \(counter) + 1, last_error = ? WHERE id = ?",
                     arguments: [reason, item.id])
                 try db.execute(
                     sql: "UPDATE messages SET delivery_status = 'failed' WHERE id = ?",
                     arguments: [item.message.messageID])
+                let tries = item.attempts + item.rateLimited + 1
                 try db.execute(
                     sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'failed', ?, ?)",
-                    arguments: [
-                        item.message.messageID, now.millis, "not sent after \(item.attempts + 1) attempt(s): \(reason)",
-                    ])
+                    arguments: [item.message.messageID, now.millis, "not sent after \(tries) attempt(s): \(reason)"])
             }
+        }
+    }
+
+    public func postpone(_ item: OutboxItem, until: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending'",
+                arguments: [until.millis, item.id])
+        }
+    }
+
+    public func outboxCounts() async throws -> [ChannelID: OutboxCounts] {
+        try await pool.read { db in
+            var counts: [ChannelID: OutboxCounts] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT channel, state, count(*) AS n FROM outbox WHERE state IN ('pending', 'dead')
+                    GROUP BY channel, state
+                    """)
+            for row in rows {
+                let channel = ChannelID(rawValue: row["channel"])
+                let n: Int = row["n"]
+                if (row["state"] as String) == "dead" {
+                    counts[channel, default: OutboxCounts()].deadLettered = n
+                } else {
+                    counts[channel, default: OutboxCounts()].waiting = n
+                }
+            }
+            return counts
         }
     }
 
     public func deadLetters() async throws -> [OutboxItem] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, payload, attempts, last_error FROM outbox WHERE state = 'dead' ORDER BY id"
+                db,
+                sql:
+                    "SELECT id, payload, attempts, rate_limited, last_error FROM outbox WHERE state = 'dead' ORDER BY id"
             )
             .map { row in
                 let payload: String = row["payload"]
                 return OutboxItem(
                     id: row["id"], message: try JSONDecoder().decode(OutboundMessage.self, from: Data(payload.utf8)),
-                    attempts: row["attempts"], lastError: row["last_error"])
+                    attempts: row["attempts"], rateLimited: row["rate_limited"], lastError: row["last_error"])
             }
         }
     }
@@ -112,7 +151,7 @@ extension SQLiteStore: OutboxStore {
             let now = Date()
             try db.execute(
                 sql:
-                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE message_id = ? AND state = 'dead'",
+                    "UPDATE outbox SET state = 'pending', attempts = 0, rate_limited = 0, next_attempt_at = ? WHERE message_id = ? AND state = 'dead'",
                 arguments: [now.millis, messageID])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "UPDATE messages SET delivery_status = 'queued' WHERE id = ?", arguments: [messageID])

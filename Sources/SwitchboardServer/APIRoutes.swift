@@ -85,6 +85,32 @@ struct APIRoutes: Sendable {
                 return try JSONResponse.make(["queued": id], status: .accepted)
             }
         }
+        routes.get("dead-letters") { _, _ in
+            try await guarded {
+                try JSONResponse.make(try await store.deadLetters().map(DeadLetter.init))
+            }
+        }
+        routes.get("webhook-deliveries") { request, _ in
+            try await guarded {
+                let state = try request.uri.queryParameters.get("state").map { text in
+                    guard let state = WebhookDelivery.State(rawValue: text) else {
+                        throw StoreError(.invalid, "state must be pending, sent or dead")
+                    }
+                    return state
+                }
+                return try JSONResponse.make(try await store.webhookDeliveries(state: state, limit: limit(request)))
+            }
+        }
+        routes.post("webhook-deliveries/:id/retry") { _, context in
+            try await guarded {
+                let id = try context.parameters.require("id")
+                guard try await store.retryWebhookDelivery(id: id) else {
+                    throw StoreError(.conflict, "webhook delivery \(id) is not dead-lettered; nothing to retry")
+                }
+                dependencies.webhookQueued()
+                return try JSONResponse.make(["queued": id], status: .accepted)
+            }
+        }
         routes.get("merges") { request, _ in
             try await guarded {
                 try JSONResponse.make(try await store.merges(customerID: request.uri.queryParameters.get("customer")))
@@ -168,6 +194,28 @@ struct CustomerDetail: Encodable {
     var customer: Customer
     var identities: [Identity]
     var conversations: [Conversation]
+}
+
+/// A reply the dispatcher gave up on, with why: what `GET /api/v1/dead-letters` lists, so an
+/// agent (or a monitor) sees every failed send and can retry it by its message id.
+struct DeadLetter: Encodable {
+    var messageID: String
+    var conversationID: String
+    var channel: ChannelID
+    var to: String
+    var attempts: Int
+    var rateLimited: Int
+    var lastError: String?
+
+    init(_ item: OutboxItem) {
+        messageID = item.message.messageID
+        conversationID = item.message.conversationID
+        channel = item.message.channel
+        to = item.message.to.description
+        attempts = item.attempts
+        rateLimited = item.rateLimited
+        lastError = item.lastError
+    }
 }
 
 struct ConversationDetail: Encodable {

@@ -18,12 +18,15 @@ public struct HubServer: Sendable {
         public var apiToken: String?
         /// Called after a reply is queued, so it leaves at once.
         public var replyQueued: @Sendable () -> Void
+        /// Called after a dead outgoing webhook delivery is queued again, so it leaves at once.
+        public var webhookQueued: @Sendable () -> Void
         public var logger: Logger
 
         public init(
             store: any SwitchboardStore, inbound: any InboundSink,
             adapters: [(channel: ChannelID, adapter: any ChannelAdapter)], health: HealthBoard, apiToken: String?,
-            replyQueued: @escaping @Sendable () -> Void, logger: Logger
+            replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
+            logger: Logger
         ) {
             self.store = store
             self.inbound = inbound
@@ -31,6 +34,7 @@ public struct HubServer: Sendable {
             self.health = health
             self.apiToken = apiToken
             self.replyQueued = replyQueued
+            self.webhookQueued = webhookQueued
             self.logger = logger
         }
     }
@@ -51,7 +55,8 @@ public struct HubServer: Sendable {
     {
         let router = Hummingbird.Router()
         router.get("/health") { _, _ in
-            try JSONResponse.make(HealthReport(status: "ok", channels: dependencies.health.all))
+            try JSONResponse.make(
+                HealthReport(status: "ok", channels: dependencies.health.all, webhooks: dependencies.health.webhooks))
         }
         WebhookMount(dependencies: dependencies).mount(on: router)
         APIRoutes(dependencies: dependencies).mount(on: router.group("api/v1"))
@@ -66,6 +71,8 @@ public struct HubServer: Sendable {
 struct HealthReport: Encodable {
     var status: String
     var channels: [ChannelHealth]
+    /// Outgoing webhook endpoints: deliveries waiting and dead-lettered.
+    var webhooks: [WebhookEndpointHealth]
 }
 
 /// JSON bodies for every answer the server gives, and the error shape `{"error": "..."}`.

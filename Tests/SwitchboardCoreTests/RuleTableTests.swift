@@ -194,7 +194,10 @@ struct RetryPolicyTableTests {
         let short = SendError(.rateLimited, "429", retryAfter: .milliseconds(500))
         #expect(wait(policy, short, attempts: 2) == 4, "a shorter Retry-After does not shorten the backoff")
         #expect(wait(policy, SendError(.transient, "503", retryAfter: .seconds(7)), attempts: 1) == 7)
-        #expect(wait(policy, slowDown, attempts: 5) == nil, "Retry-After does not extend max_attempts")
+        #expect(wait(policy, slowDown, attempts: 5) == 45, "429s have their own budget, not max_attempts")
+        let patient = RetryPolicy(maxAttempts: 5, maxRateLimited: 3)
+        #expect(wait(patient, slowDown, attempts: 3) == nil, "max_rate_limited ends a storm that never stops")
+        #expect(wait(patient, SendError(.transient, "503"), attempts: 4) != nil, "and leaves max_attempts alone")
     }
 
     @Test func rateLimitedWithoutRetryAfterBacksOffLikeTransient() {

@@ -151,3 +151,101 @@ struct AdapterSupervisorTests {
         #expect(next(.seconds(60), ranFor: .seconds(3600)) == .seconds(1))
     }
 }
+
+/// Pacing by the channel's rate and by its 429s.
+struct DispatcherPacingTests {
+    func queue(_ count: Int, in store: SQLiteStore) async throws -> [Message] {
+        let conversation = try await store.ingestOne(try inbound("in-1", from: "email:ana@example.com")).conversation
+        var replies: [Message] = []
+        for n in 0..<count {
+            replies.append(
+                try await store.enqueueReply(
+                    ReplyRequest(conversationID: conversation.id, text: "Reply \(n)", author: "Bo")))
+        }
+        return replies
+    }
+
+    func dispatcher(
+        _ store: SQLiteStore, _ adapter: ScriptedAdapter, rate: SendRate?, health: HealthBoard = HealthBoard()
+    )
+        -> Dispatcher
+    {
+        health.register("shop", kind: "scripted")
+        return Dispatcher(
+            store: store, adapters: ["shop": adapter],
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxRateLimited: 3),
+            limiter: SendRateLimiter(rates: rate.map { ["shop": $0] } ?? [:]), health: health, events: EventBus(),
+            logger: Logger(label: "test"))
+    }
+
+    @Test func sendsBeyondTheRateWaitInTheQueueWithoutUsingAnAttempt() async throws {
+        try await withTemporaryStore { store in
+            let replies = try await queue(5, in: store)
+            let adapter = ScriptedAdapter()
+            let dispatcher = dispatcher(store, adapter, rate: SendRate(messages: 1, per: .seconds(1), burst: 2))
+            let t0 = Date().addingTimeInterval(1)
+            #expect(try await dispatcher.dispatchDue(now: t0) == 5)
+            #expect(adapter.sent.withLock { $0.count } == 2, "the burst")
+            // The other three are back in the queue, due one second apart, no attempt counted.
+            #expect(try await store.claimDue(now: t0.addingTimeInterval(0.9), limit: 10, lease: .seconds(1)).isEmpty)
+            #expect(try await dispatcher.dispatchDue(now: t0.addingTimeInterval(1)) == 1)
+            #expect(adapter.sent.withLock { $0.count } == 3)
+            for second in 2...3 { try await dispatcher.dispatchDue(now: t0.addingTimeInterval(Double(second))) }
+            #expect(adapter.sent.withLock { Set($0) } == Set(replies.map { "sb-\($0.id)" }), "each sent once")
+            #expect(adapter.sent.withLock { $0.count } == 5)
+            for reply in replies {
+                let message = try #require(try await store.message(id: reply.id))
+                #expect(message.statusHistory.map(\.status) == ["queued", "sent"], "pacing writes no retry")
+            }
+        }
+    }
+
+    @Test func aRetryAfterPausesTheWholeChannelAndDoesNotUseUpAttempts() async throws {
+        try await withTemporaryStore { store in
+            let replies = try await queue(2, in: store)
+            let slowDown = SendError(.rateLimited, "429 from the channel", retryAfter: .seconds(30))
+            let adapter = ScriptedAdapter(failures: [slowDown, slowDown])
+            let dispatcher = dispatcher(store, adapter, rate: nil)
+            let t0 = Date().addingTimeInterval(1)
+            try await dispatcher.dispatchDue(now: t0)
+            #expect(adapter.sent.withLock { $0.count } == 2, "both tried, both told to slow down")
+            // Due again only after Retry-After; and the channel stays paused until then.
+            #expect(try await dispatcher.dispatchDue(now: t0.addingTimeInterval(20)) == 0)
+            try await dispatcher.dispatchDue(now: t0.addingTimeInterval(40))
+            #expect(adapter.sent.withLock { $0.count } == 4)
+            for reply in replies {
+                let message = try #require(try await store.message(id: reply.id))
+                #expect(message.deliveryStatus == "sent")
+                #expect(message.statusHistory.map(\.status) == ["queued", "retrying", "sent"])
+                #expect(message.statusHistory[1].detail?.hasPrefix("rate limited (1): rateLimited") == true)
+            }
+        }
+    }
+
+    @Test func endlessRateLimitsDeadLetterAtTheirOwnBudgetAndHealthCountsIt() async throws {
+        try await withTemporaryStore { store in
+            let replies = try await queue(1, in: store)
+            let adapter = ScriptedAdapter(failures: Array(repeating: SendError(.rateLimited, "429"), count: 10))
+            let health = HealthBoard()
+            let dispatcher = dispatcher(store, adapter, rate: nil, health: health)
+            var now = Date().addingTimeInterval(1)
+            for _ in 0..<6 {
+                try await dispatcher.dispatchDue(now: now)
+                now.addTimeInterval(3600)
+            }
+            #expect(adapter.sent.withLock { $0.count } == 3, "max_rate_limited is 3, max_attempts (2) is not used")
+            #expect(try await store.message(id: replies[0].id)?.deliveryStatus == "failed")
+            let dead = try await store.deadLetters()
+            #expect(dead.map(\.rateLimited) == [3])
+            #expect(dead.map(\.attempts) == [0])
+            await dispatcher.refreshHealth()
+            #expect(health.all.first?.deadLettered == 1)
+            #expect(health.all.first?.waitingSends == 0)
+            // An agent's retry puts it back: the count drops, the queue grows.
+            #expect(try await store.retry(messageID: replies[0].id))
+            await dispatcher.refreshHealth()
+            #expect(health.all.first?.deadLettered == 0)
+            #expect(health.all.first?.waitingSends == 1)
+        }
+    }
+}

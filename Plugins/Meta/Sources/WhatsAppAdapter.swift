@@ -30,10 +30,14 @@ public struct WhatsAppAdapter: ChannelAdapter {
         graph = GraphClient(settings: configuration.settings, http: context.http, platform: .whatsapp)
     }
 
+    /// The send rate is Cloud API's default throughput per business phone number, 80 messages a
+    /// second (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput);
+    /// an upgraded number sets `rate_limit:` in the config.
     public var capabilities: ChannelCapabilities {
         ChannelCapabilities(
             canReceive: true, canSend: true, visibilities: [.private], supportsAttachments: false,
-            maxTextLength: 4096, deliveryReceipts: true, templates: true, replyWindow: .seconds(86_400))
+            maxTextLength: 4096, deliveryReceipts: true, templates: true, replyWindow: .seconds(86_400),
+            sendRate: SendRate(messages: 80))
     }
 
     public var webhookRoutes: [WebhookRoute] {

@@ -40,10 +40,12 @@ public struct TelegramAdapter: ChannelAdapter {
             sink: context.inbound, logger: context.logger, timing: timing)
     }
 
+    /// The send rate is the Bot FAQ's "not more than 30 messages per second" for one bot
+    /// (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
     public var capabilities: ChannelCapabilities {
         ChannelCapabilities(
             canReceive: true, canSend: true, visibilities: [.private, .public], supportsAttachments: false,
-            maxTextLength: 4096, supportsThreading: false, deliveryReceipts: false)
+            maxTextLength: 4096, supportsThreading: false, deliveryReceipts: false, sendRate: SendRate(messages: 30))
     }
 
     /// `POST /update` in webhook mode; none in polling mode (Telegram would never call it).

@@ -13,8 +13,10 @@ public struct ChannelHealth: Sendable, Hashable, Codable {
     public var restarts: Int
     public var lastError: String?
     public var since: Date
-    /// Sends that were dead-lettered since start.
+    /// Sends given up on and not yet retried by an agent (from the store, so it survives restarts).
     public var deadLettered: Int
+    /// Sends queued or waiting for a retry.
+    public var waitingSends: Int
 
     public init(channel: ChannelID, kind: ChannelKind, state: State, since: Date) {
         self.channel = channel
@@ -24,12 +26,27 @@ public struct ChannelHealth: Sendable, Hashable, Codable {
         self.lastError = nil
         self.since = since
         self.deadLettered = 0
+        self.waitingSends = 0
     }
 }
 
-/// The health of every channel instance in this process.
+/// How one outgoing webhook endpoint is doing: deliveries waiting and given up on.
+public struct WebhookEndpointHealth: Sendable, Hashable, Codable {
+    public var endpoint: String
+    public var waiting: Int
+    public var deadLettered: Int
+
+    public init(endpoint: String, waiting: Int = 0, deadLettered: Int = 0) {
+        self.endpoint = endpoint
+        self.waiting = waiting
+        self.deadLettered = deadLettered
+    }
+}
+
+/// The health of every channel instance and outgoing webhook endpoint in this process.
 public final class HealthBoard: Sendable {
     private let states = Mutex<[ChannelID: ChannelHealth]>([:])
+    private let endpoints = Mutex<[String: WebhookEndpointHealth]>([:])
 
     public init() {}
 
@@ -46,4 +63,19 @@ public final class HealthBoard: Sendable {
     }
 
     public var all: [ChannelHealth] { states.withLock { $0.values.sorted { $0.channel < $1.channel } } }
+
+    public func registerWebhook(_ endpoint: String) {
+        endpoints.withLock { $0[endpoint] = WebhookEndpointHealth(endpoint: endpoint) }
+    }
+
+    public func updateWebhook(_ endpoint: String, counts: OutboxCounts) {
+        endpoints.withLock {
+            $0[endpoint] = WebhookEndpointHealth(
+                endpoint: endpoint, waiting: counts.waiting, deadLettered: counts.deadLettered)
+        }
+    }
+
+    public var webhooks: [WebhookEndpointHealth] {
+        endpoints.withLock { $0.values.sorted { $0.endpoint < $1.endpoint } }
+    }
 }

@@ -3,14 +3,16 @@ import Logging
 import ServiceLifecycle
 import SwitchboardAdapterKit
 
-/// Sends queued replies through their channel's adapter, retrying by ``RetryPolicy`` and
-/// dead-lettering (visibly) what will not succeed. Runs as a `Service`; ``wake()`` makes it look
-/// at the queue at once after an in-process enqueue, and it polls for replies queued by other
-/// processes (the CLI) every ``pollInterval``.
+/// Sends queued replies through their channel's adapter, paced by each channel's rate
+/// (``SendRateLimiter``), retrying by ``RetryPolicy`` and dead-lettering (visibly) what will not
+/// succeed. Runs as a `Service`; ``wake()`` makes it look at the queue at once after an in-process
+/// enqueue, and it polls for replies queued by other processes (the CLI) every ``pollInterval``.
+/// After each pass it writes every channel's waiting and dead-lettered counts to the health board.
 public struct Dispatcher: Service {
     let store: any OutboxStore
     let adapters: [ChannelID: any ChannelAdapter]
     let retry: RetryPolicy
+    let limiter: SendRateLimiter
     let health: HealthBoard
     let events: EventBus
     let logger: Logger
@@ -20,12 +22,14 @@ public struct Dispatcher: Service {
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
     public init(
-        store: any OutboxStore, adapters: [ChannelID: any ChannelAdapter], retry: RetryPolicy, health: HealthBoard,
-        events: EventBus, logger: Logger, pollInterval: Duration = .milliseconds(500), batchSize: Int = 32
+        store: any OutboxStore, adapters: [ChannelID: any ChannelAdapter], retry: RetryPolicy,
+        limiter: SendRateLimiter = SendRateLimiter(rates: [:]), health: HealthBoard, events: EventBus, logger: Logger,
+        pollInterval: Duration = .milliseconds(500), batchSize: Int = 32
     ) {
         self.store = store
         self.adapters = adapters
         self.retry = retry
+        self.limiter = limiter
         self.health = health
         self.events = events
         self.logger = logger
@@ -51,6 +55,7 @@ public struct Dispatcher: Service {
                 } catch {
                     logger.error("outbox pass failed", metadata: ["error": "\(error)"])
                 }
+                await refreshHealth()
             }
             group.cancelAll()
         }
@@ -61,22 +66,48 @@ public struct Dispatcher: Service {
     public func dispatchDue(now: Date = Date()) async throws -> Int {
         let items = try await store.claimDue(now: now, limit: batchSize, lease: .seconds(120))
         await withTaskGroup(of: Void.self) { group in
-            for item in items { group.addTask { await self.deliver(item) } }
+            for item in items { group.addTask { await self.deliver(item, now: now) } }
         }
         return items.count
     }
 
-    func deliver(_ item: OutboxItem) async {
-        let attempts = item.attempts + 1
+    /// Writes each channel's waiting and dead-lettered sends, as the store has them, to the health
+    /// board (so the counts survive a restart and drop when an agent retries).
+    public func refreshHealth() async {
+        do {
+            let counts = try await store.outboxCounts()
+            for channel in health.all.map(\.channel) {
+                health.update(channel) { health in
+                    health.waitingSends = counts[channel]?.waiting ?? 0
+                    health.deadLettered = counts[channel]?.deadLettered ?? 0
+                }
+            }
+        } catch {
+            logger.warning("could not count the outbox", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func deliver(_ item: OutboxItem, now: Date) async {
+        let channel = item.message.channel
+        if case .later(let slot) = limiter.admit(channel, now: now) {
+            do {
+                try await store.postpone(item, until: slot)
+            } catch {
+                logger.error("could not postpone a paced send", metadata: ["error": "\(error)"])
+            }
+            return
+        }
         do {
             let receipt = try await send(item.message)
             try await store.markSent(item, receipt: receipt)
             events.publish(.deliveryUpdated(messageID: item.message.messageID, status: "sent"))
         } catch {
             let sendError = error as? SendError ?? SendError(.transient, "\(error)")
-            let retryAt = retry.nextAttempt(after: sendError, attempts: attempts, now: Date())
+            let rateLimited = sendError.code == .rateLimited
+            if rateLimited, let wait = sendError.retryAfter { limiter.pause(channel, for: wait, now: Date()) }
+            let retryAt = retry.nextAttempt(
+                after: sendError, attempts: rateLimited ? item.rateLimited + 1 : item.attempts + 1, now: Date())
             if retryAt == nil {
-                health.update(item.message.channel) { $0.deadLettered += 1 }
                 logger.warning(
                     "reply dead-lettered",
                     metadata: ["message": "\(item.message.messageID)", "error": "\(sendError)"])

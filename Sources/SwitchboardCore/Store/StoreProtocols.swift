@@ -53,9 +53,15 @@ public protocol OutboxStore: Sendable {
     /// Takes up to `limit` due items and leases them for `lease`, so no other dispatcher sends them.
     func claimDue(now: Date, limit: Int, lease: Duration) async throws -> [OutboxItem]
     func markSent(_ item: OutboxItem, receipt: SendReceipt) async throws
-    /// Records a failed attempt; `retryAt` nil dead-letters the item, visibly in the timeline.
+    /// Records a failed attempt (a rate-limited one counts apart, in ``OutboxItem/rateLimited``);
+    /// `retryAt` nil dead-letters the item, visibly in the timeline.
     func markFailed(_ item: OutboxItem, error: SendError, retryAt: Date?) async throws
+    /// Puts a claimed item back in the queue until `until` without counting an attempt (the
+    /// channel's rate limit had no room for it).
+    func postpone(_ item: OutboxItem, until: Date) async throws
     func deadLetters() async throws -> [OutboxItem]
+    /// Sends waiting (queued or retrying) and dead-lettered, per channel, for health and the API.
+    func outboxCounts() async throws -> [ChannelID: OutboxCounts]
     /// Puts a dead-lettered reply back in the queue (an agent's retry); returns false if there is none.
     func retry(messageID: String) async throws -> Bool
     /// The opt-out in force for `address` (it texted STOP and not START since), if any.
@@ -101,15 +107,31 @@ public struct ReplyRequest: Sendable, Hashable {
 public struct OutboxItem: Sendable, Hashable {
     public var id: Int64
     public var message: OutboundMessage
-    /// Attempts made so far.
+    /// Attempts so far that failed for a reason other than a rate limit (or succeeded).
     public var attempts: Int
+    /// Times the channel answered "slow down" to this send.
+    public var rateLimited: Int
     public var lastError: String?
 
-    public init(id: Int64, message: OutboundMessage, attempts: Int, lastError: String?) {
+    public init(id: Int64, message: OutboundMessage, attempts: Int, rateLimited: Int = 0, lastError: String?) {
         self.id = id
         self.message = message
         self.attempts = attempts
+        self.rateLimited = rateLimited
         self.lastError = lastError
+    }
+}
+
+/// How many sends one channel has waiting and dead-lettered.
+public struct OutboxCounts: Sendable, Hashable, Codable {
+    /// Queued or waiting to be retried.
+    public var waiting: Int
+    /// Given up on, until an agent retries them.
+    public var deadLettered: Int
+
+    public init(waiting: Int = 0, deadLettered: Int = 0) {
+        self.waiting = waiting
+        self.deadLettered = deadLettered
     }
 }
 
@@ -152,6 +174,7 @@ public protocol CursorStoreProvider: Sendable {
 
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
 public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
+    & WebhookDeliveryStore
     & CursorStoreProvider
 
 /// A store operation that could not be done; the message says why and what to do.
