@@ -110,6 +110,12 @@ public struct Hub {
 
     /// Runs until SIGTERM or SIGINT.
     public func run() async throws {
+        // This is the one process that sends, and nothing is sending yet: whatever a killed
+        // predecessor had claimed (a send or a webhook delivery in flight) is taken up at once.
+        let released = try await store.releaseLeases()
+        if released > 0 {
+            logger.notice("taking up sends a stopped hub had claimed", metadata: ["count": "\(released)"])
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],

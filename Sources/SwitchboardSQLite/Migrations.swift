@@ -26,10 +26,13 @@ enum Migrations {
     }
 
     /// Rate-limited answers are counted apart from other failed attempts (they have their own
-    /// budget); events for the customer's own systems wait in `webhook_deliveries` until their
+    /// budget); a claimed send's lease is kept apart from when it is due (`leased_until`), so a
+    /// restarted dispatcher can release the leases a crash left behind without losing any
+    /// retry's schedule; events for the customer's own systems wait in `webhook_deliveries` until their
     /// endpoint takes them (the same id on every retry, so the receiver can drop repeats).
     static let v6 = """
         ALTER TABLE outbox ADD COLUMN rate_limited INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN leased_until INTEGER;
         CREATE TABLE webhook_deliveries (
             id TEXT PRIMARY KEY NOT NULL,
             endpoint TEXT NOT NULL,
@@ -38,6 +41,7 @@ enum Migrations {
             state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'dead')),
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at INTEGER NOT NULL,
+            leased_until INTEGER,
             last_error TEXT,
             created_at INTEGER NOT NULL,
             sent_at INTEGER

@@ -23,16 +23,17 @@ extension SQLiteStore: OutboxStore {
                 db,
                 sql: """
                     SELECT id, payload, attempts, rate_limited, last_error FROM outbox
-                    WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                    WHERE state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+                    ORDER BY next_attempt_at, id LIMIT ?
                     """,
-                arguments: [now.millis, limit])
+                arguments: [now.millis, now.millis, limit])
             let leaseEnd = now.addingTimeInterval(
                 Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
             ).millis
             var items: [OutboxItem] = []
             for row in rows {
                 let id: Int64 = row["id"]
-                try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", arguments: [leaseEnd, id])
+                try db.execute(sql: "UPDATE outbox SET leased_until = ? WHERE id = ?", arguments: [leaseEnd, id])
                 let payload: String = row["payload"]
                 let message = try JSONDecoder().decode(OutboundMessage.self, from: Data(payload.utf8))
                 items.append(
@@ -49,7 +50,7 @@ extension SQLiteStore: OutboxStore {
             let now = Date()
             try db.execute(
                 sql:
-                    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+                    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, leased_until = NULL WHERE id = ?",
                 arguments: [now.millis, item.id])
             var detail: String? = nil
             do {
@@ -79,15 +80,20 @@ extension SQLiteStore: OutboxStore {
                 ? "rate limited (\(item.rateLimited + 1))" : "attempt \(item.attempts + 1) failed"
             if let retryAt {
                 try db.execute(
-                    sql:
-                        "UPDATE outbox SET \(counter) = \(counter) + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                    sql: """
+                        UPDATE outbox SET \(counter) = \(counter) + 1, last_error = ?, next_attempt_at = ?,
+                        leased_until = NULL WHERE id = ?
+                        """,
                     arguments: [reason, retryAt.millis, item.id])
                 try db.execute(
                     sql: "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, 'retrying', ?, ?)",
                     arguments: [item.message.messageID, now.millis, "\(attempt): \(reason)"])
             } else {
                 try db.execute(
-                    sql: "UPDATE outbox SET state = 'dead', \(counter) = \(counter) + 1, last_error = ? WHERE id = ?",
+                    sql: """
+                        UPDATE outbox SET state = 'dead', \(counter) = \(counter) + 1, last_error = ?, leased_until = NULL
+                        WHERE id = ?
+                        """,
                     arguments: [reason, item.id])
                 try db.execute(
                     sql: "UPDATE messages SET delivery_status = 'failed' WHERE id = ?",
@@ -103,8 +109,21 @@ extension SQLiteStore: OutboxStore {
     public func postpone(_ item: OutboxItem, until: Date) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending'",
+                sql: "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL WHERE id = ? AND state = 'pending'",
                 arguments: [until.millis, item.id])
+        }
+    }
+
+    public func releaseLeases() async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL")
+            let sends = db.changesCount
+            try db.execute(
+                sql:
+                    "UPDATE webhook_deliveries SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL"
+            )
+            return sends + db.changesCount
         }
     }
 

@@ -26,16 +26,17 @@ extension SQLiteStore: WebhookDeliveryStore {
                 db,
                 sql: """
                     SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+                    AND (leased_until IS NULL OR leased_until <= ?)
                     ORDER BY next_attempt_at, id LIMIT ?
                     """,
-                arguments: [now.millis, limit])
+                arguments: [now.millis, now.millis, limit])
             let leaseEnd = now.addingTimeInterval(
                 Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18)
             var deliveries: [WebhookDelivery] = []
             for row in rows {
                 let delivery = try Self.webhookDelivery(row)
                 try db.execute(
-                    sql: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?",
+                    sql: "UPDATE webhook_deliveries SET leased_until = ? WHERE id = ?",
                     arguments: [leaseEnd.millis, delivery.id])
                 deliveries.append(delivery)
             }
@@ -46,7 +47,8 @@ extension SQLiteStore: WebhookDeliveryStore {
     public func markWebhookDelivered(id: String, at: Date) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE webhook_deliveries SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+                sql:
+                    "UPDATE webhook_deliveries SET state = 'sent', sent_at = ?, last_error = NULL, leased_until = NULL WHERE id = ?",
                 arguments: [at.millis, id])
         }
     }
@@ -56,14 +58,14 @@ extension SQLiteStore: WebhookDeliveryStore {
             if let retryAt {
                 try db.execute(
                     sql: """
-                        UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-                        WHERE id = ?
+                        UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                        leased_until = NULL WHERE id = ?
                         """,
                     arguments: [error, retryAt.millis, id])
             } else {
                 try db.execute(
                     sql:
-                        "UPDATE webhook_deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+                        "UPDATE webhook_deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, leased_until = NULL WHERE id = ?",
                     arguments: [error, id])
             }
         }
@@ -88,7 +90,7 @@ extension SQLiteStore: WebhookDeliveryStore {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?
+                    UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = NULL
                     WHERE id = ? AND state = 'dead'
                     """,
                 arguments: [Date().millis, id])

@@ -131,3 +131,29 @@ struct WebhookDeliveryTests {
         }
     }
 }
+
+/// What a hub killed mid-send leaves behind, and how the next one takes it up.
+struct LeaseTests {
+    @Test func aClaimIsReleasedAtStartWithoutLosingAnyRetrysSchedule() async throws {
+        try await withTemporaryStore { store in
+            let conversation = try await store.ingestOne(try inbound("in-1", from: "email:ana@example.com"))
+                .conversation
+            let inFlight = try await store.enqueueReply(
+                ReplyRequest(conversationID: conversation.id, text: "One", author: "Bo"))
+            let scheduled = try await store.enqueueReply(
+                ReplyRequest(conversationID: conversation.id, text: "Two", author: "Bo"))
+            let now = Date().addingTimeInterval(1)
+            let claimed = try await store.claimDue(now: now, limit: 10, lease: .seconds(120))
+            #expect(claimed.count == 2)
+            // One failed and waits an hour; the other was being sent when the hub was killed.
+            let retrying = try #require(claimed.first { $0.message.messageID == scheduled.id })
+            try await store.markFailed(
+                retrying, error: SendError(.transient, "503"), retryAt: now.addingTimeInterval(3600))
+            #expect(try await store.claimDue(now: now, limit: 10, lease: .seconds(120)).isEmpty, "still leased")
+
+            #expect(try await store.releaseLeases() == 1)
+            let again = try await store.claimDue(now: now, limit: 10, lease: .seconds(120))
+            #expect(again.map(\.message.messageID) == [inFlight.id], "the retry keeps its hour")
+        }
+    }
+}

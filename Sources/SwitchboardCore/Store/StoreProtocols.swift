@@ -60,6 +60,10 @@ public protocol OutboxStore: Sendable {
     /// channel's rate limit had no room for it).
     func postpone(_ item: OutboxItem, until: Date) async throws
     func deadLetters() async throws -> [OutboxItem]
+    /// Frees every send and webhook delivery a dispatcher claimed and never finished (it was killed
+    /// mid-send), so a restarted hub takes them up at once instead of after the lease; returns how
+    /// many. Only the one process that dispatches may call it, when it starts.
+    func releaseLeases() async throws -> Int
     /// Sends waiting (queued or retrying) and dead-lettered, per channel, for health and the API.
     func outboxCounts() async throws -> [ChannelID: OutboxCounts]
     /// Puts a dead-lettered reply back in the queue (an agent's retry); returns false if there is none.
