@@ -15,6 +15,22 @@ public enum FormEncoding {
         parseRaw(bytes: bytes).map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }
     }
 
+    /// The name–value pairs, or `nil` when a name or value is not valid UTF-8 once decoded: for a
+    /// channel that always sends UTF-8 (Twilio), such a body is refused rather than stored with
+    /// U+FFFD in place of what the customer wrote.
+    public static func parseUTF8(bytes: [UInt8]) -> [(name: String, value: String)]? {
+        var pairs: [(name: String, value: String)] = []
+        for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = part.firstIndex(of: UInt8(ascii: "=")) ?? part.endIndex
+            let value = equals == part.endIndex ? [] : percentDecodedBytes(part[part.index(after: equals)...])
+            guard let name = String(validating: percentDecodedBytes(part[part.startIndex..<equals]), as: UTF8.self),
+                let text = String(validating: value, as: UTF8.self)
+            else { return nil }
+            pairs.append((name, text))
+        }
+        return pairs
+    }
+
     /// The pairs with each value left as its decoded bytes, for a value in another character set
     /// (Kannel passes UCS-2 text as UTF-16BE bytes). Names are UTF-8.
     public static func parseRaw(bytes: [UInt8]) -> [(name: String, value: [UInt8])] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An HTTP request as a webhook route sees it: framework-neutral, with the raw body bytes, so
 /// signatures are checked over exactly what the channel sent.
 public struct WebhookRequest: Sendable {
@@ -114,17 +116,36 @@ public struct WebhookRequestError: Error, Sendable, CustomStringConvertible {
 public struct WebhookRoute: Sendable {
     public var method: String
     public var path: String
+    /// The media types the route's body may have (`application/json`); empty takes any (a GET).
+    /// The server answers 415, naming them, to an authentic request with another `Content-Type`,
+    /// after `verify` and before `handle`, so a body is never read as what it is not.
+    public var accepts: [String]
     public var verify: @Sendable (WebhookRequest) throws(WebhookAuthError) -> Void
     public var handle: @Sendable (WebhookRequest) async throws -> WebhookResult
 
     public init(
-        method: String, path: String,
+        method: String, path: String, accepts: [String] = [],
         verify: @escaping @Sendable (WebhookRequest) throws(WebhookAuthError) -> Void,
         handle: @escaping @Sendable (WebhookRequest) async throws -> WebhookResult
     ) {
         self.method = method
         self.path = path
+        self.accepts = accepts
         self.verify = verify
         self.handle = handle
+    }
+
+    /// Why `request`'s `Content-Type` is not one the route accepts, or `nil` when it is.
+    public func contentTypeRefusal(_ request: WebhookRequest) -> WebhookRequestError? {
+        guard !accepts.isEmpty else { return nil }
+        let header = request.header("Content-Type") ?? ""
+        let mediaType = header.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        if let mediaType, accepts.contains(mediaType) { return nil }
+        return WebhookRequestError(
+            status: 415,
+            "this route takes \(accepts.joined(separator: " or ")); the request's Content-Type was "
+                + (header.isEmpty ? "missing" : "'\(String(header.prefix(100)))'"))
     }
 }

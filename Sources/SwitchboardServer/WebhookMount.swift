@@ -7,7 +7,7 @@ import SwitchboardCore
 
 /// Mounts every adapter's webhook routes at `/webhooks/<channel-id><path>` and runs each request
 /// through the same steps: read the body (up to the limit) → `verify` (401, nothing parsed) →
-/// `handle` (400 with the adapter's message) → ingest, durably → answer. A 2xx is only sent once
+/// the route's declared content types (415) → `handle` (400 with the adapter's message) → ingest, durably → answer. A 2xx is only sent once
 /// the envelopes are committed.
 struct WebhookMount: Sendable {
     let dependencies: HubServer.Dependencies
@@ -42,6 +42,9 @@ struct WebhookMount: Sendable {
         } catch {
             logger.notice("webhook refused", metadata: ["channel": "\(channel)", "reason": "\(error.message)"])
             return JSONResponse.error(HTTPResponse.Status(code: error.status), error.message)
+        }
+        if let refusal = route.contentTypeRefusal(webhookRequest) {
+            return JSONResponse.error(HTTPResponse.Status(code: refusal.status), refusal.message)
         }
         let result: WebhookResult
         do {

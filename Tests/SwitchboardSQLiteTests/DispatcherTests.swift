@@ -249,3 +249,70 @@ struct DispatcherPacingTests {
         }
     }
 }
+
+/// A channel whose sends hang until the test lets them go.
+final class GatedAdapter: ChannelAdapter, Sendable {
+    struct Configuration: Decodable, Sendable {}
+    static let kind: ChannelKind = "gated"
+    let capabilities = ChannelCapabilities()
+    let open = Mutex(false)
+    let sent = Mutex<[String]>([])
+
+    init(configuration: Configuration, context: AdapterContext) throws {}
+    init() {}
+
+    func send(_ message: OutboundMessage) async throws(SendError) -> SendReceipt {
+        while !open.withLock({ $0 }) {
+            do { try await Task.sleep(for: .milliseconds(10)) } catch { throw SendError(.transient, "cancelled") }
+        }
+        sent.withLock { $0.append(message.idempotencyKey) }
+        return SendReceipt(externalID: "gated-\(message.messageID)")
+    }
+
+    func run() async throws { try await gracefulShutdown() }
+}
+
+struct DispatcherFlowTests {
+    @Test func aHangingChannelHoldsBackOnlyItsOwnSends() async throws {
+        try await withTemporaryStore { store in
+            let slowConversation = try await store.ingestOne(
+                try inbound("in-s", from: "email:sam@example.com", channel: "slow", thread: "s")
+            ).conversation
+            let fastConversation = try await store.ingestOne(
+                try inbound("in-f", from: "email:fay@example.com", channel: "fast", thread: "f")
+            ).conversation
+            _ = try await store.enqueueReply(
+                ReplyRequest(conversationID: slowConversation.id, text: "Wait", author: "Bo"))
+            for n in 0..<40 {
+                _ = try await store.enqueueReply(
+                    ReplyRequest(conversationID: fastConversation.id, text: "Go \(n)", author: "Bo"))
+            }
+            let slow = GatedAdapter()
+            let fast = ScriptedAdapter()
+            let dispatcher = Dispatcher(
+                store: store, adapters: ["slow": slow, "fast": fast], retry: RetryPolicy(), health: HealthBoard(),
+                events: EventBus(), logger: Logger(label: "test"), pollInterval: .milliseconds(20), batchSize: 4)
+            let group = ServiceGroup(services: [dispatcher], logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var waited = 0
+                while fast.sent.withLock({ $0.count }) < 40 && waited < 1000 {
+                    try await Task.sleep(for: .milliseconds(10))
+                    waited += 1
+                }
+                #expect(fast.sent.withLock { $0.count } == 40, "all 40 went while the slow send hung")
+                #expect(slow.sent.withLock { $0.isEmpty })
+                slow.open.withLock { $0 = true }
+                waited = 0
+                while slow.sent.withLock({ $0.isEmpty }) && waited < 1000 {
+                    try await Task.sleep(for: .milliseconds(10))
+                    waited += 1
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(slow.sent.withLock { $0.count } == 1)
+            #expect(Set(fast.sent.withLock { $0 }).count == 40, "each once")
+        }
+    }
+}

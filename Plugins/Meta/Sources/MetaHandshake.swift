@@ -56,7 +56,7 @@ enum MetaWebhookRoutes {
                 },
                 handle: { request in try MetaHandshake.respond(request) }),
             WebhookRoute(
-                method: "POST", path: path,
+                method: "POST", path: path, accepts: ["application/json"],
                 verify: { request throws(WebhookAuthError) in
                     try MetaWebhookSignature.verify(request, appSecret: appSecret)
                 },

@@ -36,8 +36,10 @@ public struct SMSGatewayAdapter: ChannelAdapter {
         let inbound = configuration.inbound
         let channel = context.channel
         let region = configuration.defaultRegion
+        // The body is read as the configured format, so a request in another is refused (415).
+        let accepts = [inbound.format == .json ? "application/json" : "application/x-www-form-urlencoded"]
         var routes = [
-            WebhookRoute(method: "POST", path: "/inbound", verify: verify) { request in
+            WebhookRoute(method: "POST", path: "/inbound", accepts: accepts, verify: verify) { request in
                 let body = RawPayload(contentType: request.header("Content-Type") ?? "", bytes: request.body)
                 let records = try SMSGatewayInbound.records(request, format: inbound.format, batch: inbound.batch)
                 let now = Date()
@@ -53,7 +55,7 @@ public struct SMSGatewayAdapter: ChannelAdapter {
         ]
         if let status = configuration.status {
             routes.append(
-                WebhookRoute(method: "POST", path: "/status", verify: verify) { request in
+                WebhookRoute(method: "POST", path: "/status", accepts: accepts, verify: verify) { request in
                     let records = try SMSGatewayInbound.records(request, format: inbound.format, batch: nil)
                     let now = Date()
                     return WebhookResult(

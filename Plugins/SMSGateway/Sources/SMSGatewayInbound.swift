@@ -11,7 +11,10 @@ enum SMSGatewayInbound {
     {
         switch format {
         case .form:
-            return [Record.form(FormEncoding.parse(bytes: request.body))]
+            guard let pairs = FormEncoding.parseUTF8(bytes: request.body) else {
+                throw WebhookRequestError("the form body is not UTF-8 text once decoded")
+            }
+            return [Record.form(pairs)]
         case .json:
             let object: Any
             do {

@@ -14,7 +14,7 @@ enum TelegramWebhook {
     /// The route: refused with 403 unless the header matches, then one update per request.
     static func route(secretToken: String, channel: ChannelID, logger: Logger) -> WebhookRoute {
         WebhookRoute(
-            method: "POST", path: path,
+            method: "POST", path: path, accepts: ["application/json"],
             verify: { request throws(WebhookAuthError) in
                 guard let given = request.header(secretHeader) else {
                     throw WebhookAuthError(

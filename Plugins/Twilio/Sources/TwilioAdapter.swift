@@ -48,13 +48,19 @@ public struct TwilioAdapter: ChannelAdapter {
         let url = baseURL + path
         let token = configuration.authToken
         return WebhookRoute(
-            method: "POST", path: path,
+            method: "POST", path: path, accepts: ["application/x-www-form-urlencoded"],
             verify: { request throws(WebhookAuthError) in
                 let signed = url + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery)
                 try TwilioSignature.verify(
                     request, url: signed, parameters: FormEncoding.parse(bytes: request.body), authToken: token)
             },
-            handle: { request in try handle(FormEncoding.parse(bytes: request.body), request) })
+            handle: { request in
+                // Twilio sends UTF-8; a value that is not is refused, not stored with U+FFFD in it.
+                guard let parameters = FormEncoding.parseUTF8(bytes: request.body) else {
+                    throw WebhookRequestError("the form body is not UTF-8 text once decoded; Twilio sends UTF-8")
+                }
+                return try handle(parameters, request)
+            })
     }
 
     /// An empty TwiML answer: Twilio sends nothing back to the customer on its own.

@@ -65,7 +65,7 @@ public struct XAdapter: ChannelAdapter {
                             token: request.queryValue("crc_token"), consumerSecret: secret))
                 }),
             WebhookRoute(
-                method: "POST", path: "/webhook",
+                method: "POST", path: "/webhook", accepts: ["application/json"],
                 verify: { request throws(WebhookAuthError) in
                     try XWebhookSecurity.verify(request, consumerSecret: secret)
                 },

@@ -71,3 +71,23 @@ public struct AdapterSupervisor: Service {
         return min(previous * 2, max)
     }
 }
+
+// ServiceLifecycle logs every service it starts with its description; the default one prints
+// every stored property, the adapter's settings (tokens, secrets) included. These name the
+// service and nothing else.
+
+extension AdapterSupervisor: CustomStringConvertible {
+    public var description: String { "AdapterSupervisor(channel: \(channel))" }
+}
+
+extension Dispatcher: CustomStringConvertible {
+    public var description: String { "Dispatcher(channels: \(adapters.keys.map(\.rawValue).sorted()))" }
+}
+
+extension WebhookSender: CustomStringConvertible {
+    public var description: String { "WebhookSender(endpoints: \(endpoints.keys.sorted()))" }
+}
+
+extension WebhookEventRecorder: CustomStringConvertible {
+    public var description: String { "WebhookEventRecorder(endpoints: \(endpoints.map(\.id)))" }
+}

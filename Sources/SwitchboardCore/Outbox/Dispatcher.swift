@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardAdapterKit
+import Synchronization
 
 /// Sends queued replies through their channel's adapter, paced by each channel's rate
 /// (``SendRateLimiter``), retrying by ``RetryPolicy`` and dead-lettering (visibly) what will not
@@ -41,24 +42,48 @@ public struct Dispatcher: Service {
     /// Asks the dispatcher to look at the queue now.
     public func wake() { wakeContinuation.yield() }
 
+    /// Keeps up to ``batchSize`` sends in flight: a send that finishes makes room for the next due
+    /// one at once, so one slow channel API holds back only the sends waiting on it, not the queue.
+    /// On shutdown it stops claiming and lets the sends in flight finish and be recorded.
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [wakeContinuation, pollInterval] in
-                while !Task.isCancelled {
-                    try await Task.sleep(for: pollInterval)
-                    wakeContinuation.yield()
-                }
+        let ticker = Task { [wakeContinuation, pollInterval] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: pollInterval)
+                wakeContinuation.yield()
             }
+        }
+        defer { ticker.cancel() }
+        let inFlight = SendsInFlight()
+        var lastHealth = ContinuousClock.now - .seconds(10)
+        await withTaskGroup(of: Void.self) { group in
             for await _ in wakeStream.cancelOnGracefulShutdown() {
                 do {
-                    while try await dispatchDue() == batchSize {}
+                    while true {
+                        let room = batchSize - inFlight.count.withLock { $0 }
+                        guard room > 0 else { break }
+                        let now = Date()
+                        let items = try await store.claimDue(now: now, limit: room, lease: .seconds(120))
+                        guard !items.isEmpty else { break }
+                        inFlight.count.withLock { $0 += items.count }
+                        for item in items {
+                            group.addTask { [wakeContinuation] in
+                                await self.deliver(item, now: now)
+                                inFlight.count.withLock { $0 -= 1 }
+                                wakeContinuation.yield()
+                            }
+                        }
+                    }
                 } catch {
                     logger.error("outbox pass failed", metadata: ["error": "\(error)"])
                 }
-                await refreshHealth()
+                if ContinuousClock.now - lastHealth >= .seconds(1) {
+                    lastHealth = ContinuousClock.now
+                    await refreshHealth()
+                }
             }
-            group.cancelAll()
+            await group.waitForAll()
         }
+        await refreshHealth()
     }
 
     /// Claims and sends one batch of due items; returns how many were claimed.
@@ -137,4 +162,9 @@ public struct Dispatcher: Service {
         if let optOut { throw SendError(.permanent, optOut.refusal) }
         return try await adapter.send(message)
     }
+}
+
+/// How many sends the dispatcher has running, shared with the tasks that run them.
+final class SendsInFlight: Sendable {
+    let count = Mutex(0)
 }
