@@ -4,7 +4,8 @@
 # Kannel with fakesmsc, Synapse, ngircd) and the oracles' Python venv (phonenumbers, twilio,
 # jsonschema), then builds once and runs every test (unit, store, and end-to-end tests that start
 # the built binary and drive it over HTTP, IMAP, SMTP, Kannel's SMS interfaces, the Matrix
-# client-server API and IRC through the example bridge), then follows docs/adapters.md step by step.
+# client-server API and IRC through the example bridge), then the fault tests (scripts/faults/), then
+# follows docs/adapters.md step by step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -43,6 +44,10 @@ swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || exit "$status"
+# Issue 7's fault tests against the binary swift test just built: replay, crash (SIGKILL mid-burst),
+# storm (503/429 then recovery) and bad input; each prints its counts (docs/fault-tests.md).
+echo "== fault tests (scripts/faults/run.sh)" >&2
+bash scripts/faults/run.sh
 # docs/adapters.md, followed step by step: a generated plugin builds, conforms and passes config check.
 echo "== the adapter guide (scripts/check-new-adapter.sh)" >&2
 bash scripts/check-new-adapter.sh

@@ -6,8 +6,8 @@ import Synchronization
 /// its adapter or set in the config), and a pause when the channel answers "slow down" with a
 /// Retry-After, so the replies queued behind the one refused wait too instead of hitting the same
 /// 429. A send the bucket does not admit is not an attempt: the dispatcher puts it back in the
-/// queue for the time ``admit(_:now:)`` names, spread one slot apart so a backlog does not come
-/// back all at once.
+/// queue for the time ``admit(_:now:)`` names, spread one slot apart at the channel's rate so a
+/// backlog does not come back all at once.
 public final class SendRateLimiter: Sendable {
     /// What the limiter says about one send.
     public enum Admission: Sendable, Hashable {
@@ -55,8 +55,10 @@ public final class SendRateLimiter: Sendable {
             } else if let rate {
                 earliest = now.addingTimeInterval((1 - bucket.tokens) / rate.perSecond)
             }
-            // Hand out successive slots, so a backlog returns at the channel's pace.
-            let gap = rate.map { 1 / $0.perSecond } ?? 0.05
+            // Hand out successive slots, so a backlog returns at the channel's pace; a channel with
+            // no rate gets its backlog back at once when its pause ends (the window of sends in
+            // flight bounds how many go together).
+            let gap = rate.map { 1 / $0.perSecond } ?? 0
             let slot = max(earliest, bucket.nextSlot ?? earliest)
             bucket.nextSlot = slot.addingTimeInterval(gap)
             return .later(slot)
