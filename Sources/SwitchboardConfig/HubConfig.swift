@@ -191,6 +191,15 @@ struct OutboxSection: Decodable {
     }
 }
 
+/// The names the config gives channels and webhook endpoints: 1 to 64 lower-case letters,
+/// digits, `-` or `_`, so they fit in URLs, log lines and file names as they are.
+enum ConfigName {
+    static func isValid(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+}
+
 /// One entry of `channels:`.
 public struct ChannelConfig: Decodable, Sendable {
     public var id: ChannelID
@@ -223,9 +232,7 @@ public struct ChannelConfig: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let id = try container.decode(String.self, forKey: .id)
-        guard !id.isEmpty, id.count <= 64,
-            id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") })
-        else {
+        guard ConfigName.isValid(id) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .id, in: container,
                 debugDescription:

@@ -11,9 +11,7 @@ struct WebhookEntry: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let id = try container.decode(String.self, forKey: .id)
-        guard !id.isEmpty, id.count <= 64,
-            id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") })
-        else {
+        guard ConfigName.isValid(id) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .id, in: container,
                 debugDescription: "a webhook id is 1 to 64 lower-case letters, digits, '-' or '_'")

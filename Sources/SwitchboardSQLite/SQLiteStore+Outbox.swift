@@ -129,23 +129,13 @@ extension SQLiteStore: OutboxStore {
 
     public func outboxCounts() async throws -> [ChannelID: OutboxCounts] {
         try await pool.read { db in
-            var counts: [ChannelID: OutboxCounts] = [:]
-            let rows = try Row.fetchAll(
+            let counts = try Self.waitingAndDead(
                 db,
                 sql: """
-                    SELECT channel, state, count(*) AS n FROM outbox WHERE state IN ('pending', 'dead')
+                    SELECT channel AS key, state, count(*) AS n FROM outbox WHERE state IN ('pending', 'dead')
                     GROUP BY channel, state
                     """)
-            for row in rows {
-                let channel = ChannelID(rawValue: row["channel"])
-                let n: Int = row["n"]
-                if (row["state"] as String) == "dead" {
-                    counts[channel, default: OutboxCounts()].deadLettered = n
-                } else {
-                    counts[channel, default: OutboxCounts()].waiting = n
-                }
-            }
-            return counts
+            return Dictionary(uniqueKeysWithValues: counts.map { (ChannelID(rawValue: $0.key), $0.value) })
         }
     }
 

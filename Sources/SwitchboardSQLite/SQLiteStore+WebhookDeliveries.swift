@@ -100,24 +100,28 @@ extension SQLiteStore: WebhookDeliveryStore {
 
     public func webhookDeliveryCounts() async throws -> [String: OutboxCounts] {
         try await pool.read { db in
-            var counts: [String: OutboxCounts] = [:]
-            let rows = try Row.fetchAll(
+            try Self.waitingAndDead(
                 db,
                 sql: """
-                    SELECT endpoint, state, count(*) AS n FROM webhook_deliveries
+                    SELECT endpoint AS key, state, count(*) AS n FROM webhook_deliveries
                     WHERE state IN ('pending', 'dead') GROUP BY endpoint, state
                     """)
-            for row in rows {
-                let endpoint: String = row["endpoint"]
-                let n: Int = row["n"]
-                if (row["state"] as String) == "dead" {
-                    counts[endpoint, default: OutboxCounts()].deadLettered = n
-                } else {
-                    counts[endpoint, default: OutboxCounts()].waiting = n
-                }
-            }
-            return counts
         }
+    }
+
+    /// Folds `key, state, n` rows (pending and dead counts) into counts per key.
+    static func waitingAndDead(_ db: Database, sql: String) throws -> [String: OutboxCounts] {
+        var counts: [String: OutboxCounts] = [:]
+        for row in try Row.fetchAll(db, sql: sql) {
+            let key: String = row["key"]
+            let n: Int = row["n"]
+            if (row["state"] as String) == "dead" {
+                counts[key, default: OutboxCounts()].deadLettered = n
+            } else {
+                counts[key, default: OutboxCounts()].waiting = n
+            }
+        }
+        return counts
     }
 
     static func webhookDelivery(_ row: Row) throws -> WebhookDelivery {

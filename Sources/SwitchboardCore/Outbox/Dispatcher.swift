@@ -19,8 +19,7 @@ public struct Dispatcher: Service {
     let logger: Logger
     let pollInterval: Duration
     let batchSize: Int
-    private let wakeStream: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let signal = WakeSignal()
 
     public init(
         store: any OutboxStore, adapters: [ChannelID: any ChannelAdapter], retry: RetryPolicy,
@@ -36,27 +35,21 @@ public struct Dispatcher: Service {
         self.logger = logger
         self.pollInterval = pollInterval
         self.batchSize = batchSize
-        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Asks the dispatcher to look at the queue now.
-    public func wake() { wakeContinuation.yield() }
+    public func wake() { signal.wake() }
 
     /// Keeps up to ``batchSize`` sends in flight: a send that finishes makes room for the next due
     /// one at once, so one slow channel API holds back only the sends waiting on it, not the queue.
     /// On shutdown it stops claiming and lets the sends in flight finish and be recorded.
     public func run() async throws {
-        let ticker = Task { [wakeContinuation, pollInterval] in
-            while !Task.isCancelled {
-                try await Task.sleep(for: pollInterval)
-                wakeContinuation.yield()
-            }
-        }
+        let ticker = signal.ticking(every: pollInterval)
         defer { ticker.cancel() }
         let inFlight = SendsInFlight()
         var lastHealth = ContinuousClock.now - .seconds(10)
         await withTaskGroup(of: Void.self) { group in
-            for await _ in wakeStream.cancelOnGracefulShutdown() {
+            for await _ in signal.wakeUps.cancelOnGracefulShutdown() {
                 do {
                     while true {
                         let room = batchSize - inFlight.count.withLock { $0 }
@@ -66,10 +59,10 @@ public struct Dispatcher: Service {
                         guard !items.isEmpty else { break }
                         inFlight.count.withLock { $0 += items.count }
                         for item in items {
-                            group.addTask { [wakeContinuation] in
+                            group.addTask { [signal] in
                                 await self.deliver(item, now: now)
                                 inFlight.count.withLock { $0 -= 1 }
-                                wakeContinuation.yield()
+                                signal.wake()
                             }
                         }
                     }

@@ -17,8 +17,7 @@ public struct WebhookSender: Service {
     let logger: Logger
     let pollInterval: Duration
     let batchSize: Int
-    private let wakeStream: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let signal = WakeSignal()
 
     public init(
         endpoints: [WebhookEndpoint], store: any WebhookDeliveryStore, http: any HTTPClient, retry: RetryPolicy,
@@ -32,30 +31,22 @@ public struct WebhookSender: Service {
         self.logger = logger
         self.pollInterval = pollInterval
         self.batchSize = batchSize
-        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         for endpoint in endpoints { health.registerWebhook(endpoint.id) }
     }
 
     /// Asks the sender to look at the queue now.
-    public func wake() { wakeContinuation.yield() }
+    public func wake() { signal.wake() }
 
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [wakeContinuation, pollInterval] in
-                while !Task.isCancelled {
-                    try await Task.sleep(for: pollInterval)
-                    wakeContinuation.yield()
-                }
+        let ticker = signal.ticking(every: pollInterval)
+        defer { ticker.cancel() }
+        for await _ in signal.wakeUps.cancelOnGracefulShutdown() {
+            do {
+                while try await sendDue() == batchSize {}
+            } catch {
+                logger.error("webhook pass failed", metadata: ["error": "\(error)"])
             }
-            for await _ in wakeStream.cancelOnGracefulShutdown() {
-                do {
-                    while try await sendDue() == batchSize {}
-                } catch {
-                    logger.error("webhook pass failed", metadata: ["error": "\(error)"])
-                }
-                await refreshHealth()
-            }
-            group.cancelAll()
+            await refreshHealth()
         }
     }
 
