@@ -77,6 +77,15 @@ var targets: [Target] = [
     // `scripts/fuzz-mime.sh` builds this with `--sanitize=fuzzer -Xswiftc -DFUZZING`; a plain build
     // gives a tool that replays files through the parser.
     .executableTarget(name: "MIMEFuzz", dependencies: ["EmailMIME"], path: "Plugins/Email/Fuzz"),
+    // The config loader and every adapter's payload parsers under libFuzzer (`scripts/fuzz.sh`, built
+    // like MIMEFuzz with `-DFUZZING`); a plain build gives `swift run SwitchboardFuzz TARGET FILE...`.
+    .executableTarget(
+        name: "SwitchboardFuzz",
+        dependencies: [
+            "SwitchboardConfig", "SwitchboardAdapters", "SwitchboardAdapterTesting",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Fuzz/Sources"),
     .target(
         name: "SwitchboardServer",
         dependencies: [

@@ -15,7 +15,7 @@ export SWIFT_DETERMINISTIC_HASHING=1
 
 bash scripts/check-plugins.sh
 echo "== swift format lint" >&2
-swift format lint --strict --recursive Package.swift Sources Plugins Tests Benchmarks
+swift format lint --strict --recursive Package.swift Sources Plugins Tests Benchmarks Fuzz
 # The real servers the end-to-end tests talk to (Dovecot, an SMTP peer, Kannel, Synapse), on 127.0.0.1 only; the
 # tests would start them too, but starting them here installs their packages before the build
 # and stops them (by pid) when the run ends, whatever happens.
@@ -48,6 +48,12 @@ set -e
 # storm (503/429 then recovery) and bad input; each prints its counts (docs/fault-tests.md).
 echo "== fault tests (scripts/faults/run.sh)" >&2
 bash scripts/faults/run.sh
+# The fuzz targets' seeds through the plain build's replay tool: every seed still runs through the
+# same code the fuzzer drives (docs/fuzzing.md; the fuzzing itself is scripts/fuzz.sh, by hand).
+echo "== fuzz seeds (SwitchboardFuzz replay)" >&2
+for target in config webhook bridge twilio kannel sms-http meta telegram x matrix; do
+    .build/debug/SwitchboardFuzz "$target" Fuzz/Corpus/"$target"/* >/dev/null
+done
 # docs/adapters.md, followed step by step: a generated plugin builds, conforms and passes config check.
 echo "== the adapter guide (scripts/check-new-adapter.sh)" >&2
 bash scripts/check-new-adapter.sh
