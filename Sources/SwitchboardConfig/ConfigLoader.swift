@@ -61,8 +61,17 @@ public struct ConfigLoader: Sendable {
             report(1, "", "the file is empty; start from Config/switchboard.yaml")
             return Result(config: nil, diagnostics: diagnostics)
         }
-        let root = EnvironmentSubstitution.apply(
-            to: ConfigNode.from(parsed), path: "", environment: environment, report: report)
+        let tree: ConfigNode
+        do {
+            tree = try ConfigNode.from(parsed)
+        } catch {
+            report(
+                error.line, "",
+                "the file expands to more than \(ConfigNode.nodeLimit) values (through aliases such as *name); "
+                    + "a config needs far fewer, so write the values out or use fewer nested aliases")
+            return Result(config: nil, diagnostics: diagnostics)
+        }
+        let root = EnvironmentSubstitution.apply(to: tree, path: "", environment: environment, report: report)
         guard case .mapping = root.value else {
             report(root.line, "", "the top level must be a mapping with server, storage and channels")
             return Result(config: nil, diagnostics: diagnostics)

@@ -42,20 +42,44 @@ public struct ConfigNode: Sendable {
         }
     }
 
+    /// The most nodes a config may expand to. Aliases (`*name`) are expanded into copies, so a
+    /// small file of nested aliases ("billion laughs") could otherwise take minutes and gigabytes.
+    /// A real config has a few hundred nodes.
+    static let nodeLimit = 100_000
+
+    /// Thrown by `from` when the expanded tree passes `nodeLimit`.
+    struct TooLarge: Error {
+        /// Line of the node at which the limit was passed.
+        var line: Int
+    }
+
     /// Converts Yams' tree; merges keys (`<<`) are not supported and stay ordinary keys.
-    static func from(_ node: Node) -> ConfigNode {
+    /// Throws `TooLarge` as soon as more than `nodeLimit` nodes have been converted.
+    static func from(_ node: Node) throws(TooLarge) -> ConfigNode {
+        var budget = nodeLimit
+        return try from(node, budget: &budget)
+    }
+
+    private static func from(_ node: Node, budget: inout Int) throws(TooLarge) -> ConfigNode {
         let line = node.mark?.line ?? 0
+        budget -= 1
+        guard budget >= 0 else { throw TooLarge(line: line) }
         switch node {
         case .scalar(let scalar):
             let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
             return ConfigNode(value: .scalar(scalar.string, isNull: isNull), line: line)
         case .mapping(let mapping):
-            let entries = mapping.map { pair in
-                Entry(key: pair.key.string ?? "\(pair.key)", line: pair.key.mark?.line ?? line, value: from(pair.value))
+            var entries: [Entry] = []
+            for pair in mapping {
+                let value = try from(pair.value, budget: &budget)
+                entries.append(
+                    Entry(key: pair.key.string ?? "\(pair.key)", line: pair.key.mark?.line ?? line, value: value))
             }
             return ConfigNode(value: .mapping(entries), line: line)
         case .sequence(let sequence):
-            return ConfigNode(value: .sequence(sequence.map(from)), line: line)
+            var items: [ConfigNode] = []
+            for item in sequence { items.append(try from(item, budget: &budget)) }
+            return ConfigNode(value: .sequence(items), line: line)
         case .alias:
             return ConfigNode(value: .scalar("", isNull: true), line: line)
         }
