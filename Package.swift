@@ -49,9 +49,22 @@ var targets: [Target] = [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]
     ),
+    // The store's queries, written once against a small SQL session protocol; the backends below
+    // open a database and run their migrations.
+    .target(name: "SwitchboardSQLStore", dependencies: ["SwitchboardCore"]),
     .target(
         name: "SwitchboardSQLite",
-        dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")]
+        dependencies: ["SwitchboardSQLStore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(
+        name: "SwitchboardPostgres",
+        dependencies: [
+            "SwitchboardSQLStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
     ),
     .target(
         name: "SwitchboardConfig",
@@ -100,7 +113,8 @@ var targets: [Target] = [
     .target(
         name: "SwitchboardApp",
         dependencies: [
-            "SwitchboardCore", "SwitchboardSQLite", "SwitchboardConfig", "SwitchboardCurl",
+            "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres", "SwitchboardConfig",
+            "SwitchboardCurl",
             "SwitchboardServer", "SwitchboardAdapters", "SwitchboardFileBlobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
@@ -109,7 +123,8 @@ var targets: [Target] = [
     .executableTarget(
         name: "IngestBenchmark",
         dependencies: [
-            "SwitchboardCore", "SwitchboardSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ],
         path: "Benchmarks/Ingest"
@@ -122,7 +137,8 @@ var targets: [Target] = [
     .testTarget(
         name: "SwitchboardSQLiteTests",
         dependencies: [
-            "SwitchboardSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]
     ),
@@ -172,6 +188,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: targets
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the build needs, checks formatting and that every
 # folder under Plugins/ is a declared target, starts the real peers (Dovecot and an SMTP peer,
-# Kannel with fakesmsc, Synapse, ngircd) and the oracles' Python venv (phonenumbers, twilio,
+# Kannel with fakesmsc, Synapse, ngircd, PostgreSQL) and the oracles' Python venv (phonenumbers, twilio,
 # jsonschema), then builds once and runs every test (unit, store, and end-to-end tests that start
 # the built binary and drive it over HTTP, IMAP, SMTP, Kannel's SMS interfaces, the Matrix
 # client-server API and IRC through the example bridge), then the fault tests (scripts/faults/), then
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 # The build's packages and the peers' in one apt-get run.
-ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl kannel kannel-extras ngircd
+ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl kannel kannel-extras ngircd postgresql
 export SWIFT_DETERMINISTIC_HASHING=1
 
 bash scripts/check-plugins.sh
@@ -20,6 +20,7 @@ swift format lint --strict --recursive Package.swift Sources Plugins Tests Bench
 # tests would start them too, but starting them here installs their packages before the build
 # and stops them (by pid) when the run ends, whatever happens.
 stop_peers() {
+    bash scripts/peers/postgres.sh stop || true
     bash scripts/peers/ngircd.sh stop || true
     bash scripts/peers/synapse.sh stop || true
     bash scripts/peers/kannel.sh stop || true
@@ -34,6 +35,8 @@ echo "== Synapse (Matrix)" >&2
 bash scripts/peers/synapse.sh start
 echo "== ngircd (IRC, for the example bridge)" >&2
 bash scripts/peers/ngircd.sh start
+echo "== PostgreSQL (the store suite runs on SQLite and on PostgreSQL)" >&2
+bash scripts/peers/postgres.sh start
 echo "== oracles (phonenumbers, twilio, jsonschema)" >&2
 bash scripts/peers/oracles.sh
 echo "== swift test" >&2

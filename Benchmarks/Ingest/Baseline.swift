@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
 import SwitchboardAdapterKit
+import SwitchboardSQLStore
 import SwitchboardSQLite
 
 /// The same rows the router stores, inserted with plain SQL: no lookups, no decisions, prepared
 /// statements, 1,000 envelopes per transaction, same schema and same `synchronous = FULL`.
 enum Baseline {
     static func run(_ workload: Workload, path: String) async throws -> Double {
-        _ = try SQLiteStore(path: path)  // creates the schema by the same migrations
+        _ = try SQLStore(sqlitePath: path)  // creates the schema by the same migrations
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000")

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardSQLStore
 import SwitchboardSQLite
 
 /// The benchmark's numbers, the machine and the date, as Markdown.

@@ -10,6 +10,7 @@ import GRDB
 import Logging
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 
 struct Options {
@@ -52,7 +53,7 @@ defer { try? FileManager.default.removeItem(at: directory) }
 // Baseline first, then the router, each into a fresh database of the same schema.
 let baselineSeconds = try await Baseline.run(workload, path: directory.appendingPathComponent("baseline.sqlite").path)
 let routerPath = directory.appendingPathComponent("router.sqlite").path
-let store = try SQLiteStore(path: routerPath)
+let store = try SQLStore(sqlitePath: routerPath)
 let router = Router(store: store, policy: IngestPolicy(), events: EventBus(), logger: Logger(label: "bench"))
 let routerStart = ContinuousClock.now
 let outcomes = try await withThrowingTaskGroup(of: (stored: Int, duplicates: Int).self) { group in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 
 /// `--json` and `--config`, shared by the commands that read or change the hub's data. They work
@@ -11,7 +12,7 @@ struct DataOptions: ParsableArguments {
     @OptionGroup var config: ConfigOption
     @Flag(help: "Print JSON instead of text.") var json = false
 
-    func openStore() throws -> SQLiteStore {
+    func openStore() throws -> SQLStore {
         let (config, _) = try config.load()
         return try Hub.openStore(config)
     }
@@ -28,7 +29,7 @@ struct DataOptions: ParsableArguments {
 /// Runs a store call and turns its errors into one readable line and a non-zero exit.
 /// A customer id as given, or the id of the customer who owns the address given
 /// (`email:ana@example.com`); exits with a clear message when there is none.
-func customerID(_ text: String, in store: SQLiteStore) async throws -> String {
+func customerID(_ text: String, in store: SQLStore) async throws -> String {
     if text.hasPrefix("cus_") {
         guard try await store.profile(id: text) != nil else {
             printError("error: no customer \(text); list customers with `switchboard customers list`")

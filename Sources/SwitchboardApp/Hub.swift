@@ -6,6 +6,8 @@ import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardCurl
 import SwitchboardFileBlobs
+import SwitchboardPostgres
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import SwitchboardServer
 import UnixSignals
@@ -15,7 +17,7 @@ import UnixSignals
 /// order, so that on SIGTERM the server stops taking webhooks first and the store flushes last.
 public struct Hub {
     public let config: HubConfig
-    public let store: SQLiteStore
+    public let store: SQLStore
     let services: [any Service]
     let logger: Logger
 
@@ -94,17 +96,21 @@ public struct Hub {
     }
 
     /// Opens the configured store (and runs its migrations).
-    public static func openStore(_ config: HubConfig) throws -> SQLiteStore {
+    public static func openStore(_ config: HubConfig) throws -> SQLStore {
         switch config.storage {
-        case .sqlite(let path): try SQLiteStore(path: path)
+        case .sqlite(let path): try SQLStore(sqlitePath: path)
+        case .postgres(let postgres):
+            try SQLStore(postgresURL: postgres.url, maxConnections: postgres.maxConnections)
         }
     }
 
-    /// Attachment bytes live beside the database, in `blobs/`.
+    /// Attachment bytes live beside the SQLite database, in `blobs/`, or where `storage.postgres.blobs` says.
     static func blobDirectory(_ config: HubConfig) -> URL {
         switch config.storage {
         case .sqlite(let path):
             URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("blobs")
+        case .postgres(let postgres):
+            URL(fileURLWithPath: postgres.blobs)
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 
 struct MergeCommand: AsyncParsableCommand {

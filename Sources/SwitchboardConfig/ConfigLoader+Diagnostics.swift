@@ -75,4 +75,33 @@ extension ConfigLoader {
         default: "\(error)"
         }
     }
+
+    /// The one backend `storage:` names, or a problem: neither or both, a URL that is not PostgreSQL's.
+    static func backend(
+        _ section: StorageSection, line: Int, report: (Int, String, String) -> Void
+    ) -> StorageConfig? {
+        switch (section.sqlite, section.postgres) {
+        case (let sqlite?, nil):
+            return .sqlite(path: sqlite.path)
+        case (nil, let postgres?):
+            guard postgres.url.hasPrefix("postgresql://") || postgres.url.hasPrefix("postgres://") else {
+                report(
+                    line, "storage.postgres.url",
+                    "expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE (write ${DATABASE_URL} and export it)")
+                return nil
+            }
+            let connections = postgres.maxConnections ?? 8
+            guard (1...200).contains(connections) else {
+                report(line, "storage.postgres.max_connections", "expected 1 to 200, found \(connections)")
+                return nil
+            }
+            return .postgres(PostgresStorage(url: postgres.url, blobs: postgres.blobs, maxConnections: connections))
+        case (nil, nil):
+            report(line, "storage", "name one backend: sqlite: { path: ... } or postgres: { url: ..., blobs: ... }")
+            return nil
+        case (.some, .some):
+            report(line, "storage", "name one backend, not both sqlite and postgres")
+            return nil
+        }
+    }
 }

@@ -86,6 +86,9 @@ public struct ConfigLoader: Sendable {
         if storage == nil && root.entry("storage") == nil {
             report(root.line, "storage", "required section is missing; add storage: { sqlite: { path: ... } }")
         }
+        let backend = storage.flatMap {
+            Self.backend($0, line: root.entry("storage")?.line ?? root.line, report: report)
+        }
         let identity: IdentitySection? = section("identity", in: root, default: IdentitySection(), report: report)
         let conversations: ConversationsSection? = section(
             "conversations", in: root, default: ConversationsSection(), report: report)
@@ -103,7 +106,7 @@ public struct ConfigLoader: Sendable {
             webhookLines[entry.endpoint.id] = line
         }
 
-        guard diagnostics.isEmpty, let server, let storage, let identity, let conversations, let outbox, let optOut,
+        guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
             let channels, let webhooks
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
@@ -111,7 +114,7 @@ public struct ConfigLoader: Sendable {
         }
         let defaults = RetryPolicy()
         let config = HubConfig(
-            server: server, storage: .sqlite(path: storage.sqlite.path),
+            server: server, storage: backend,
             identity: IdentityPolicy(
                 linkWhatsAppToPhone: identity.linkWhatsAppToPhone ?? true,
                 autoMergeOnStrongIdentifier: identity.autoMergeOnStrongIdentifier ?? false,

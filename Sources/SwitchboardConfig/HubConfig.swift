@@ -66,12 +66,42 @@ public struct ServerConfig: Decodable, Sendable {
 
 /// `storage:` — which backend holds the data.
 public enum StorageConfig: Sendable, Hashable {
+    /// The embedded default: one file, one hub process.
     case sqlite(path: String)
+    /// A PostgreSQL server, shared by one or more hub processes.
+    case postgres(PostgresStorage)
+}
+
+/// `storage: { postgres: { url, blobs, max_connections } }`.
+public struct PostgresStorage: Sendable, Hashable {
+    /// `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` (write `${DATABASE_URL}`: it holds a password).
+    public var url: String
+    /// Where attachment bytes live; several hubs on one database must share this directory.
+    public var blobs: String
+    /// The most connections this process opens.
+    public var maxConnections: Int
+
+    public init(url: String, blobs: String, maxConnections: Int = 8) {
+        self.url = url
+        self.blobs = blobs
+        self.maxConnections = maxConnections
+    }
 }
 
 struct StorageSection: Decodable {
     struct SQLite: Decodable { var path: String }
-    var sqlite: SQLite
+    struct Postgres: Decodable {
+        var url: String
+        var blobs: String
+        var maxConnections: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case url, blobs
+            case maxConnections = "max_connections"
+        }
+    }
+    var sqlite: SQLite?
+    var postgres: Postgres?
 }
 
 struct IdentitySection: Decodable {

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Synchronization
 import Testing
@@ -46,11 +47,13 @@ final class ScriptedAdapter: ChannelAdapter, Sendable {
 
 struct DispatcherTests {
     /// Runs `body` with a store holding one conversation with a reply queued in it, and a
-    /// dispatcher that sends through `adapter`.
+    /// dispatcher that sends through a new adapter from `makeAdapter` (once per backend).
     func withQueuedReply(
-        _ adapter: ScriptedAdapter, _ body: (SQLiteStore, Dispatcher, Message) async throws -> Void
+        _ makeAdapter: @escaping () -> ScriptedAdapter,
+        _ body: (SQLStore, Dispatcher, Message, ScriptedAdapter) async throws -> Void
     ) async throws {
         try await withTemporaryStore { store in
+            let adapter = makeAdapter()
             let conversation = try await store.ingestOne(try inbound("in-1", from: "email:ana@example.com"))
                 .conversation
             let reply = try await store.enqueueReply(
@@ -61,13 +64,14 @@ struct DispatcherTests {
                 store: store, adapters: ["shop": adapter],
                 retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1)), health: health, events: EventBus(),
                 logger: Logger(label: "test"))
-            try await body(store, dispatcher, reply)
+            try await body(store, dispatcher, reply, adapter)
         }
     }
 
     @Test func transientFailuresAreRetriedWithTheSameIdempotencyKeyUntilSent() async throws {
-        let adapter = ScriptedAdapter(failures: [SendError(.transient, "503"), SendError(.rateLimited, "429")])
-        try await withQueuedReply(adapter) { store, dispatcher, reply in
+        try await withQueuedReply({
+            ScriptedAdapter(failures: [SendError(.transient, "503"), SendError(.rateLimited, "429")])
+        }) { store, dispatcher, reply, adapter in
             for _ in 0..<3 {
                 try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
             }
@@ -80,8 +84,8 @@ struct DispatcherTests {
     }
 
     @Test func aPermanentFailureIsDeadLetteredAtOnceWithItsReason() async throws {
-        let adapter = ScriptedAdapter(failures: [SendError(.permanent, "the customer blocked us")])
-        try await withQueuedReply(adapter) { store, dispatcher, reply in
+        try await withQueuedReply({ ScriptedAdapter(failures: [SendError(.permanent, "the customer blocked us")]) }) {
+            store, dispatcher, reply, adapter in
             try await dispatcher.dispatchDue()
             try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600))
             #expect(adapter.sent.withLock { $0.count } == 1)
@@ -92,8 +96,7 @@ struct DispatcherTests {
     }
 
     @Test func aReplyLongerThanTheChannelAllowsIsRefusedBeforeSending() async throws {
-        let adapter = ScriptedAdapter(maxTextLength: 5)
-        try await withQueuedReply(adapter) { store, dispatcher, reply in
+        try await withQueuedReply({ ScriptedAdapter(maxTextLength: 5) }) { store, dispatcher, reply, adapter in
             try await dispatcher.dispatchDue()
             #expect(adapter.sent.withLock { $0.isEmpty })
             let message = try #require(try await store.message(id: reply.id))
@@ -103,8 +106,9 @@ struct DispatcherTests {
     }
 
     @Test func retriesStopAtTheCeiling() async throws {
-        let adapter = ScriptedAdapter(failures: Array(repeating: SendError(.transient, "down"), count: 10))
-        try await withQueuedReply(adapter) { store, dispatcher, reply in
+        try await withQueuedReply({
+            ScriptedAdapter(failures: Array(repeating: SendError(.transient, "down"), count: 10))
+        }) { store, dispatcher, reply, adapter in
             for _ in 0..<6 { try await dispatcher.dispatchDue(now: Date().addingTimeInterval(3600)) }
             #expect(adapter.sent.withLock { $0.count } == 3)
             #expect(try await store.message(id: reply.id)?.deliveryStatus == "failed")
@@ -154,7 +158,7 @@ struct AdapterSupervisorTests {
 
 /// Pacing by the channel's rate and by its 429s.
 struct DispatcherPacingTests {
-    func queue(_ count: Int, in store: SQLiteStore) async throws -> [Message] {
+    func queue(_ count: Int, in store: SQLStore) async throws -> [Message] {
         let conversation = try await store.ingestOne(try inbound("in-1", from: "email:ana@example.com")).conversation
         var replies: [Message] = []
         for n in 0..<count {
@@ -166,7 +170,7 @@ struct DispatcherPacingTests {
     }
 
     func dispatcher(
-        _ store: SQLiteStore, _ adapter: ScriptedAdapter, rate: SendRate?, health: HealthBoard = HealthBoard()
+        _ store: SQLStore, _ adapter: ScriptedAdapter, rate: SendRate?, health: HealthBoard = HealthBoard()
     )
         -> Dispatcher
     {

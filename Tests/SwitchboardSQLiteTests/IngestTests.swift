@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 
@@ -205,7 +206,7 @@ struct IngestTests {
     @Test func theDatabaseSurvivesReopening() async throws {
         try await withTemporaryStore { store, path in
             let first = try await store.ingestOne(try inbound("e1", from: "email:ana@example.com"))
-            let reopened = try SQLiteStore(path: path)
+            let reopened = try SQLStore(sqlitePath: path)
             #expect(try await reopened.counts()["messages"] == 1)
             #expect(
                 try await reopened.ingest([try inbound("e1", from: "email:ana@example.com")], policy: .init())
@@ -235,7 +236,7 @@ struct CursorStoreTests {
     @Test func valuesSurviveReopening() async throws {
         try await withTemporaryStore { store, path in
             try await store.cursorStore(for: "inbox").setValue("since-123", for: "since")
-            let reopened = try SQLiteStore(path: path)
+            let reopened = try SQLStore(sqlitePath: path)
             #expect(try await reopened.cursorStore(for: "inbox").value(for: "since") == "since-123")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 
@@ -12,7 +13,7 @@ struct MergeTests {
         var smsConversation: String
     }
 
-    func seed(_ store: SQLiteStore) async throws -> Fixture {
+    func seed(_ store: SQLStore) async throws -> Fixture {
         let mail = try await store.ingestOne(
             try inbound("m1", from: "email:ana@example.com", channel: "mail", thread: "mail-1", at: baseTime))
         let sms = try await store.ingestOne(

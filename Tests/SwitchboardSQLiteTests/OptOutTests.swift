@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Synchronization
 import Testing
@@ -12,7 +13,7 @@ struct OptOutTests {
         optOut: OptOutPolicy(optOutKeywords: ["STOP", "UNSUBSCRIBE", "ARRET"], channels: ["sms"]))
     let phone = "tel:+33612345678"
 
-    func dispatcher(_ store: SQLiteStore, _ adapter: ScriptedAdapter) -> Dispatcher {
+    func dispatcher(_ store: SQLStore, _ adapter: ScriptedAdapter) -> Dispatcher {
         let health = HealthBoard()
         health.register("sms", kind: "scripted")
         return Dispatcher(

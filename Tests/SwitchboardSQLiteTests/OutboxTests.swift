@@ -1,12 +1,13 @@
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 
 struct OutboxTests {
     /// A conversation with two inbound messages; returns its id.
-    func conversation(_ store: SQLiteStore, subject: String? = "Order 42") async throws -> StoredMessage {
+    func conversation(_ store: SQLStore, subject: String? = "Order 42") async throws -> StoredMessage {
         _ = try await store.ingestOne(
             try inbound("in-1", from: "email:ana@example.com", channel: "mail", subject: subject, at: baseTime))
         return try await store.ingestOne(
@@ -16,7 +17,7 @@ struct OutboxTests {
     }
 
     /// Claims everything due a little in the future (so the item just queued is certainly due).
-    func claim(_ store: SQLiteStore, at now: Date = Date().addingTimeInterval(1), lease: Duration = .seconds(60))
+    func claim(_ store: SQLStore, at now: Date = Date().addingTimeInterval(1), lease: Duration = .seconds(60))
         async throws -> [OutboxItem]
     {
         try await store.claimDue(now: now, limit: 10, lease: lease)

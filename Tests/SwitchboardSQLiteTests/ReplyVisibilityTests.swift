@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 /// a public conversation to private posts the public notice and the DM in one step; templates and
 /// the time of the customer's last message reach the adapter.
 struct ReplyVisibilityTests {
-    func publicMention(_ store: SQLiteStore) async throws -> StoredMessage {
+    func publicMention(_ store: SQLStore) async throws -> StoredMessage {
         var mention = try inbound("1900", from: "x:7", channel: "x", thread: "post:1900", text: "@acme my order?")
         mention.visibility = .public
         return try await store.ingestOne(mention)

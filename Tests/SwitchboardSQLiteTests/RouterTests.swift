@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 

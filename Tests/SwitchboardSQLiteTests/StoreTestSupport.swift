@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 
@@ -10,18 +11,21 @@ struct StopThisTest: Error {}
 
 /// Runs `body` with a store on a fresh database file in its own temporary directory, removed afterwards.
 func withTemporaryStore<T>(
-    maxGroupSize: Int = 1000, _ body: (SQLiteStore, _ path: String) async throws -> T
+    maxGroupSize: Int = 1000, _ body: (SQLStore, _ path: String) async throws -> T
 ) async throws -> T {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("switchboard-sqlite-tests-\(UUID().uuidString)", isDirectory: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("hub.sqlite").path
-    let store = try SQLiteStore(path: path, maxGroupSize: maxGroupSize)
+    let store = try SQLStore(sqlitePath: path, maxGroupSize: maxGroupSize)
     return try await body(store, path)
 }
 
-func withTemporaryStore<T>(maxGroupSize: Int = 1000, _ body: (SQLiteStore) async throws -> T) async throws -> T {
-    try await withTemporaryStore(maxGroupSize: maxGroupSize) { store, _ in try await body(store) }
+/// Runs `body` twice: with a store on a fresh SQLite file, then with one in a fresh schema of the
+/// PostgreSQL test server (`scripts/peers/postgres.sh`): the store test suite holds for both backends.
+func withTemporaryStore<T>(maxGroupSize: Int = 1000, _ body: (SQLStore) async throws -> T) async throws -> T {
+    _ = try await withTemporaryStore(maxGroupSize: maxGroupSize) { store, _ in try await body(store) }
+    return try await PostgresPeer.withStore(maxGroupSize: maxGroupSize, body)
 }
 
 /// A fixed, whole-second base time, so stored milliseconds compare exactly.
@@ -48,7 +52,7 @@ func requireStored(_ outcome: IngestOutcome?, sourceLocation: SourceLocation = #
     return stored
 }
 
-extension SQLiteStore {
+extension SQLStore {
     /// Ingests one envelope and returns what was stored.
     func ingestOne(
         _ envelope: InboundEnvelope, policy: IngestPolicy = .init(), sourceLocation: SourceLocation = #_sourceLocation

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 

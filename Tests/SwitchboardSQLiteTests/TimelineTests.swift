@@ -1,12 +1,13 @@
 import Foundation
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Testing
 
 struct TimelinePaginationTests {
     /// Ingests `count` messages from one sender, `spacing` seconds apart (0: all at the same time).
-    func seed(_ store: SQLiteStore, count: Int, spacing: Double) async throws -> (customer: String, ids: [String]) {
+    func seed(_ store: SQLStore, count: Int, spacing: Double) async throws -> (customer: String, ids: [String]) {
         var ids: [String] = []
         var customer = ""
         for index in 0..<count {
@@ -20,7 +21,7 @@ struct TimelinePaginationTests {
         return (customer, ids)
     }
 
-    func pages(_ store: SQLiteStore, customer: String, size: Int) async throws -> [[TimelineEntry]] {
+    func pages(_ store: SQLStore, customer: String, size: Int) async throws -> [[TimelineEntry]] {
         var pages: [[TimelineEntry]] = []
         var cursor: String?
         repeat {

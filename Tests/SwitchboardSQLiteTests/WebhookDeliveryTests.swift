@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardAdapterKit
 import SwitchboardCore
+import SwitchboardSQLStore
 import SwitchboardSQLite
 import Synchronization
 import Testing
@@ -31,7 +32,7 @@ struct WebhookDeliveryTests {
         id: "crm", url: "https://crm.example.com/hooks", secret: "hook-secret-0123456789",
         events: [.messageReceived, .messageDelivery])
 
-    func sender(_ store: SQLiteStore, _ http: ScriptedEndpoint, health: HealthBoard = HealthBoard()) -> WebhookSender {
+    func sender(_ store: SQLStore, _ http: ScriptedEndpoint, health: HealthBoard = HealthBoard()) -> WebhookSender {
         WebhookSender(
             endpoints: [endpoint], store: store, http: http,
             retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)), health: health,
@@ -39,7 +40,7 @@ struct WebhookDeliveryTests {
     }
 
     /// A stored inbound message and the deliveries its event makes.
-    func receivedEvent(_ store: SQLiteStore) async throws -> (StoredMessage, [WebhookDelivery]) {
+    func receivedEvent(_ store: SQLStore) async throws -> (StoredMessage, [WebhookDelivery]) {
         let stored = try await store.ingestOne(
             try inbound("in-1", from: "email:ana@example.com", text: "Where is my order?"))
         let event = HubEvent.messageStored(
@@ -151,9 +152,18 @@ struct LeaseTests {
                 retrying, error: SendError(.transient, "503"), retryAt: now.addingTimeInterval(3600))
             #expect(try await store.claimDue(now: now, limit: 10, lease: .seconds(120)).isEmpty, "still leased")
 
-            #expect(try await store.releaseLeases() == 1)
-            let again = try await store.claimDue(now: now, limit: 10, lease: .seconds(120))
-            #expect(again.map(\.message.messageID) == [inFlight.id], "the retry keeps its hour")
+            if store.database.isShared {
+                // PostgreSQL: the claim may be another live hub's, so it is taken up when its lease ends.
+                #expect(try await store.releaseLeases() == 0)
+                #expect(try await store.claimDue(now: now, limit: 10, lease: .seconds(120)).isEmpty)
+                let later = now.addingTimeInterval(121)
+                let again = try await store.claimDue(now: later, limit: 10, lease: .seconds(120))
+                #expect(again.map(\.message.messageID) == [inFlight.id], "the retry keeps its hour")
+            } else {
+                #expect(try await store.releaseLeases() == 1)
+                let again = try await store.claimDue(now: now, limit: 10, lease: .seconds(120))
+                #expect(again.map(\.message.messageID) == [inFlight.id], "the retry keeps its hour")
+            }
         }
     }
 }

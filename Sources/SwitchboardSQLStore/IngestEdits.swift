@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 
@@ -17,43 +16,43 @@ enum IngestEdits {
     }
 
     /// Applies the edit `prepared` carries, or says that it must be stored as its original.
-    static func apply(_ prepared: PreparedEnvelope, now: Date, db: Database) throws -> Step {
+    static func apply(_ prepared: PreparedEnvelope, now: Date, db: any SQLSession) throws -> Step {
         let envelope = prepared.envelope
         guard let original = envelope.replaces else { return .storeAsOriginal }
-        if let seen = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT message_id FROM message_edits WHERE channel = ? AND external_id = ?"),
-            arguments: [prepared.channel, envelope.externalID])
+        if let seen = try
+            (db.fetchValue(
+                "SELECT message_id FROM message_edits WHERE channel = ? AND external_id = ?",
+                [prepared.channel, envelope.externalID]) as String?)
         {
             return .done(.duplicate(messageID: seen))
         }
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, conversation_id, customer_id, author, direction, text,
-                            (SELECT MAX(edited_at) FROM message_edits WHERE message_id = messages.id) AS last_edit
-                        FROM messages WHERE channel = ? AND external_id = ?
-                        """), arguments: [prepared.channel, original])
+            let row = try db.fetchOne(
+                """
+                SELECT id, conversation_id, customer_id, author, direction, text,
+                    (SELECT MAX(edited_at) FROM message_edits WHERE message_id = messages.id) AS last_edit
+                FROM messages WHERE channel = ? AND external_id = ?
+                """, [prepared.channel, original])
         else { return .storeAsOriginal }
-        let messageID: String = row["id"]
-        let conversationID: String = row["conversation_id"]
-        let customerID: String = row["customer_id"]
-        let author: String = row["author"]
-        guard row["direction"] == "inbound", author == prepared.from else {
+        let messageID: String = try row["id"]
+        let conversationID: String = try row["conversation_id"]
+        let customerID: String = try row["customer_id"]
+        let author: String = try row["author"]
+        guard try row["direction"] == "inbound", author == prepared.from else {
             return .done(
                 .rejected(
                     reason:
                         "\(envelope.from) cannot edit message \(original) on \(envelope.channel): \(author) wrote it"))
         }
-        let previous: String = row["text"]
-        let lastEdit: Int64? = row["last_edit"]
+        let previous: String = try row["text"]
+        let lastEdit: Int64? = try row["last_edit"]
         try insertEdit(prepared, of: messageID, previousText: previous, now: now, db: db)
         // Edits can arrive out of order: an older one goes into the history without changing the text.
         guard lastEdit.map({ prepared.sentAtMillis >= $0 }) ?? true else {
             return .done(.duplicate(messageID: messageID))
         }
-        try db.cachedStatement(sql: "UPDATE messages SET text = ?, html = ? WHERE id = ?")
-            .execute(arguments: [envelope.text, envelope.html, messageID])
+        try db.execute(
+            "UPDATE messages SET text = ?, html = ? WHERE id = ?", [envelope.text, envelope.html, messageID])
         try ProfileQueries.recordEvent(
             customerID: customerID, conversationID: conversationID, kind: "edited", actor: prepared.from,
             detail: "\(prepared.from) edited message \(messageID); it read: \(previous.prefix(500))", now: now, db: db)
@@ -62,7 +61,9 @@ enum IngestEdits {
 
     /// Records that `messageID` was stored from an edit whose original never arrived, so a
     /// redelivery of the same edit is a duplicate.
-    static func recordEditStoredAsOriginal(_ prepared: PreparedEnvelope, messageID: String, now: Date, db: Database)
+    static func recordEditStoredAsOriginal(
+        _ prepared: PreparedEnvelope, messageID: String, now: Date, db: any SQLSession
+    )
         throws
     {
         guard prepared.envelope.replaces != nil else { return }
@@ -71,16 +72,16 @@ enum IngestEdits {
 
     /// One row of `message_edits`: the edit `prepared` carries, applied to `messageID`.
     private static func insertEdit(
-        _ prepared: PreparedEnvelope, of messageID: String, previousText: String?, now: Date, db: Database
+        _ prepared: PreparedEnvelope, of messageID: String, previousText: String?, now: Date, db: any SQLSession
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO message_edits (message_id, channel, external_id, previous_text, text, edited_at, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            messageID, prepared.channel, prepared.envelope.externalID, previousText, prepared.envelope.text,
-            prepared.sentAtMillis, now.millis,
-        ])
+        try db.execute(
+            """
+            INSERT INTO message_edits (message_id, channel, external_id, previous_text, text, edited_at, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                messageID, prepared.channel, prepared.envelope.externalID, previousText, prepared.envelope.text,
+                prepared.sentAtMillis, now.millis,
+            ])
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 
@@ -11,25 +10,22 @@ import SwitchboardCore
 enum ReplyWriter {
     /// Writes `reply` (its trimmed `text`, empty for a template) in `db`'s transaction; returns the
     /// reply's message (the private one, where a public notice was written first).
-    static func enqueue(_ reply: ReplyRequest, text: String, now: Date, db: Database) throws -> Message {
+    static func enqueue(_ reply: ReplyRequest, text: String, now: Date, db: any SQLSession) throws -> Message {
         guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?",
-                arguments: [reply.conversationID])
+            let row = try db.fetchOne(
+                "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?", [reply.conversationID])
         else {
             throw StoreError(.notFound, "no conversation \(reply.conversationID); see the customer's timeline for ids")
         }
         let conversation = try Rows.conversation(row)
-        let latest = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT external_id, visibility, sent_at FROM messages
-                WHERE conversation_id = ? AND direction = 'inbound' ORDER BY sent_at DESC, id DESC LIMIT 1
-                """,
-            arguments: [conversation.id])
-        let lastInbound: String? = latest?["external_id"]
-        let lastInboundAt = (latest?["sent_at"] as Int64?).map(Date.init(millis:))
-        let customerVisibility = (latest?["visibility"] as String?).flatMap(Visibility.init(rawValue:)) ?? .private
+        let latest = try db.fetchOne(
+            """
+            SELECT external_id, visibility, sent_at FROM messages
+            WHERE conversation_id = ? AND direction = 'inbound' ORDER BY sent_at DESC, id DESC LIMIT 1
+            """, [conversation.id])
+        let lastInbound: String? = try latest?["external_id"]
+        let lastInboundAt = try (latest?["sent_at"] as Int64?).map(Date.init(millis:))
+        let customerVisibility = try (latest?["visibility"] as String?).flatMap(Visibility.init(rawValue:)) ?? .private
         let visibility = reply.visibility ?? customerVisibility
         // A public reply answers something public; in a private conversation there is nothing to
         // answer in public (and a channel would post it as a DM, recorded as public).
@@ -71,7 +67,8 @@ enum ReplyWriter {
     }
 
     private static func insert(
-        text: String, visibility: Visibility, template: MessageTemplate?, context: Context, now: Date, db: Database
+        text: String, visibility: Visibility, template: MessageTemplate?, context: Context, now: Date,
+        db: any SQLSession
     ) throws -> Message {
         let conversation = context.conversation
         let messageID = SortableID.make("msg_", at: now)
@@ -82,35 +79,34 @@ enum ReplyWriter {
             author: context.author, isAutomatic: context.isAutomatic, template: template,
             lastInboundAt: context.lastInboundAt)
         try db.execute(
-            sql: """
-                INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author,
-                    subject, text, in_reply_to, sent_at, received_at, is_automatic, delivery_status)
-                VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, 'queued')
-                """,
-            arguments: [
+            """
+            INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author,
+                subject, text, in_reply_to, sent_at, received_at, is_automatic, delivery_status)
+            VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, 'queued')
+            """,
+            [
                 messageID, conversation.id, conversation.customerID, conversation.channel.rawValue,
                 visibility.rawValue, context.author, context.subject, text, context.inReplyTo, now.millis, now.millis,
                 context.isAutomatic,
             ])
         try db.execute(
-            sql: "INSERT INTO message_status (message_id, status, at) VALUES (?, 'queued', ?)",
-            arguments: [messageID, now.millis])
+            "INSERT INTO message_status (message_id, status, at) VALUES (?, 'queued', ?)", [messageID, now.millis])
         try db.execute(
-            sql: """
-                INSERT INTO outbox (message_id, channel, payload, idempotency_key, state, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, 'pending', ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO outbox (message_id, channel, payload, idempotency_key, state, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, 'pending', ?, ?)
+            """,
+            [
                 messageID, conversation.channel.rawValue, try Rows.json(outbound), outbound.idempotencyKey,
                 now.millis, now.millis,
             ])
         try db.execute(
-            sql: """
-                UPDATE conversations SET first_response_at = COALESCE(first_response_at, ?),
-                    last_message_at = MAX(last_message_at, ?) WHERE id = ?
-                """,
+            """
+            UPDATE conversations SET first_response_at = COALESCE(first_response_at, ?),
+                last_message_at = \(db.dialect.greatest)(last_message_at, ?) WHERE id = ?
+            """,
             // An automatic acknowledgement is not a response by a person.
-            arguments: [context.isAutomatic ? nil : now.millis, now.millis, conversation.id])
+            [context.isAutomatic ? nil : now.millis, now.millis, conversation.id])
         return Message(
             id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
             channel: conversation.channel, direction: .outbound, visibility: visibility, author: context.author,

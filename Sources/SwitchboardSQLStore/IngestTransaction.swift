@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 
@@ -16,14 +15,14 @@ enum IngestTransaction {
     static let lastSeenResolution: Int64 = 60_000
 
     /// The fast path: no savepoints; throws if any envelope fails, and the caller rolls back.
-    static func ingestGroup(_ group: [PreparedEnvelope], policy: IngestPolicy, now: Date, db: Database) throws
+    static func ingestGroup(_ group: [PreparedEnvelope], policy: IngestPolicy, now: Date, db: any SQLSession) throws
         -> [IngestOutcome]
     {
         try group.map { try ingestUnchecked($0, policy: policy, now: now, db: db) }
     }
 
     /// The careful path: one savepoint per envelope.
-    static func ingest(_ prepared: PreparedEnvelope, policy: IngestPolicy, now: Date, db: Database) throws
+    static func ingest(_ prepared: PreparedEnvelope, policy: IngestPolicy, now: Date, db: any SQLSession) throws
         -> IngestOutcome
     {
         var outcome: IngestOutcome = .rejected(reason: "not processed")
@@ -32,11 +31,11 @@ enum IngestTransaction {
                 outcome = try ingestUnchecked(prepared, policy: policy, now: now, db: db)
                 switch outcome {
                 // A late edit is a duplicate that still wrote its history row; other duplicates wrote nothing.
-                case .stored, .edited, .duplicate: return .commit
-                case .rejected: return .rollback
+                case .stored, .edited, .duplicate: return true
+                case .rejected: return false
                 }
             }
-        } catch let error as DatabaseError where error.isDiskProblem {
+        } catch let error as SQLError where error.kind == .storage || error.kind == .connection {
             throw error
         } catch {
             outcome = .rejected(reason: "\(error)")
@@ -44,7 +43,9 @@ enum IngestTransaction {
         return outcome
     }
 
-    private static func ingestUnchecked(_ prepared: PreparedEnvelope, policy: IngestPolicy, now: Date, db: Database)
+    private static func ingestUnchecked(
+        _ prepared: PreparedEnvelope, policy: IngestPolicy, now: Date, db: any SQLSession
+    )
         throws -> IngestOutcome
     {
         let envelope = prepared.envelope
@@ -59,15 +60,15 @@ enum IngestTransaction {
         if envelope.replaces != nil, case .done(let outcome) = try IngestEdits.apply(prepared, now: now, db: db) {
             return outcome
         }
-        if let existing = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?"),
-            arguments: [prepared.channel, prepared.storedExternalID])
+        if let existing = try
+            (db.fetchValue(
+                "SELECT id FROM messages WHERE channel = ? AND external_id = ?",
+                [prepared.channel, prepared.storedExternalID]) as String?)
         {
             return .duplicate(messageID: existing)
         }
         if let globalID = envelope.globalID,
-            let existing = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT id FROM messages WHERE global_id = ?"), arguments: [globalID])
+            let existing = try (db.fetchValue("SELECT id FROM messages WHERE global_id = ?", [globalID]) as String?)
         {
             return .duplicate(messageID: existing)
         }
@@ -90,14 +91,12 @@ enum IngestTransaction {
         }
 
         let sentAt = prepared.sentAtMillis
-        let latestRow = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(Rows.conversationColumns) FROM conversations
-                    WHERE channel = ? AND thread_key = ? AND customer_address = ?
-                    ORDER BY created_at DESC, rowid DESC LIMIT 1
-                    """),
-            arguments: [prepared.channel, envelope.threadKey, prepared.from])
+        let latestRow = try db.fetchOne(
+            """
+            SELECT \(Rows.conversationColumns) FROM conversations
+            WHERE channel = ? AND thread_key = ? AND customer_address = ?
+            ORDER BY created_at DESC, \(db.dialect.insertionOrder) DESC LIMIT 1
+            """, [prepared.channel, envelope.threadKey, prepared.from])
         let latest = try latestRow.map { try Rows.conversation($0, customerAddress: envelope.from) }
         let decision = Threading.decide(latest: latest, at: envelope.sentAt, reopenWindow: policy.reopenWindow)
         var conversation: Conversation
@@ -107,15 +106,15 @@ enum IngestTransaction {
                 id: prepared.conversationID, customerID: customerID, channel: envelope.channel,
                 customerAddress: envelope.from, threadKey: envelope.threadKey, subject: envelope.subject,
                 status: .open, tags: envelope.tags, createdAt: now, lastMessageAt: envelope.sentAt)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO conversations (id, customer_id, channel, customer_address, thread_key, subject, status,
-                        created_at, last_message_at, tags) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                conversation.id, customerID, prepared.channel, prepared.from, envelope.threadKey,
-                envelope.subject, now.millis, sentAt, prepared.tagsJSON,
-            ])
+            try db.execute(
+                """
+                INSERT INTO conversations (id, customer_id, channel, customer_address, thread_key, subject, status,
+                    created_at, last_message_at, tags) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                """,
+                [
+                    conversation.id, customerID, prepared.channel, prepared.from, envelope.threadKey,
+                    envelope.subject, now.millis, sentAt, prepared.tagsJSON,
+                ])
         case .append(let id), .reopen(let id):
             guard var existing = latest, existing.id == id else {
                 throw StoreError(.conflict, "conversation \(id) vanished during ingest")
@@ -124,36 +123,34 @@ enum IngestTransaction {
             existing.resolvedAt = nil
             existing.lastMessageAt = max(existing.lastMessageAt, envelope.sentAt)
             conversation = existing
-            try db.cachedStatement(
-                sql: """
-                    UPDATE conversations SET status = 'open', resolved_at = NULL,
-                        last_message_at = MAX(last_message_at, ?) WHERE id = ?
-                    """
-            ).execute(arguments: [sentAt, id])
+            try db.execute(
+                """
+                UPDATE conversations SET status = 'open', resolved_at = NULL,
+                    last_message_at = \(db.dialect.greatest)(last_message_at, ?) WHERE id = ?
+                """, [sentAt, id])
             let added = envelope.tags.filter { !existing.tags.contains($0) }
             if !added.isEmpty {
                 conversation.tags += added
                 try db.execute(
-                    sql: "UPDATE conversations SET tags = ? WHERE id = ?",
-                    arguments: [try Rows.json(conversation.tags), id])
+                    "UPDATE conversations SET tags = ? WHERE id = ?", [try Rows.json(conversation.tags), id])
             }
         }
 
         let messageID = prepared.messageID
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author, subject,
-                    text, html, attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, raw,
-                    raw_content_type, global_id, parse_warnings)
-                VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            messageID, conversation.id, conversation.customerID, prepared.channel,
-            envelope.visibility.rawValue, prepared.from, envelope.subject, envelope.text, envelope.html,
-            prepared.attachmentsJSON, prepared.storedExternalID, envelope.inReplyTo, sentAt, now.millis,
-            envelope.isAutomatic,
-            prepared.raw, envelope.raw?.contentType, envelope.globalID, prepared.parseWarningsJSON,
-        ])
+        try db.execute(
+            """
+            INSERT INTO messages (id, conversation_id, customer_id, channel, direction, visibility, author, subject,
+                text, html, attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, raw,
+                raw_content_type, global_id, parse_warnings)
+            VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                messageID, conversation.id, conversation.customerID, prepared.channel,
+                envelope.visibility.rawValue, prepared.from, envelope.subject, envelope.text, envelope.html,
+                prepared.attachmentsJSON, prepared.storedExternalID, envelope.inReplyTo, sentAt, now.millis,
+                envelope.isAutomatic,
+                prepared.raw, envelope.raw?.contentType, envelope.globalID, prepared.parseWarningsJSON,
+            ])
         let message = Message(
             id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
             channel: envelope.channel, direction: .inbound, visibility: envelope.visibility,
@@ -174,37 +171,34 @@ enum IngestTransaction {
     }
 
     /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.
-    private static func resolveCustomer(_ prepared: PreparedEnvelope, now: Date, db: Database) throws -> (String, Bool)
-    {
+    private static func resolveCustomer(_ prepared: PreparedEnvelope, now: Date, db: any SQLSession) throws -> (
+        String, Bool
+    ) {
         let envelope = prepared.envelope
         let displayName = envelope.hints.displayName
-        if let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT identities.customer_id, customers.last_seen, customers.display_name IS NULL AS unnamed
-                    FROM identities JOIN customers ON customers.id = identities.customer_id
-                    WHERE identities.address = ?
-                    """),
-            arguments: [prepared.from])
+        if let row = try db.fetchOne(
+            """
+            SELECT identities.customer_id, customers.last_seen, customers.display_name IS NULL AS unnamed
+            FROM identities JOIN customers ON customers.id = identities.customer_id
+            WHERE identities.address = ?
+            """, [prepared.from])
         {
-            let customerID: String = row[0]
-            let lastSeen: Int64 = row[1]
-            let unnamed: Bool = row[2]
+            let customerID: String = try row[0]
+            let lastSeen: Int64 = try row[1]
+            let unnamed: Bool = try row[2]
             // last_seen is kept to the minute: a burst of messages costs no write per message.
             if now.millis - lastSeen > lastSeenResolution || (unnamed && displayName != nil) {
-                try db.cachedStatement(
-                    sql:
-                        "UPDATE customers SET last_seen = MAX(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?"
-                ).execute(arguments: [now.millis, displayName, customerID])
+                try db.execute(
+                    "UPDATE customers SET last_seen = \(db.dialect.greatest)(last_seen, ?), display_name = COALESCE(display_name, ?) WHERE id = ?",
+                    [now.millis, displayName, customerID])
             }
             return (customerID, false)
         }
         for equivalent in prepared.equivalents + prepared.aliasCandidates {
-            if let partner = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT customer_id, original_customer_id FROM identities WHERE address = ?"),
-                arguments: [equivalent.description])
+            if let partner = try db.fetchOne(
+                "SELECT customer_id, original_customer_id FROM identities WHERE address = ?", [equivalent.description])
             {
-                let customerID: String = partner[0]
+                let customerID: String = try partner[0]
                 // Filed under the profile the partner address came from, so an un-merge takes both back.
                 try insertIdentity(
                     envelope.from, customerID: customerID, originalCustomerID: partner[1], channel: envelope.channel,
@@ -213,15 +207,16 @@ enum IngestTransaction {
                         ? "equivalence:\(equivalent)" : "alias:\(equivalent)",
                     rawHandle: envelope.hints.rawHandle,
                     now: now, db: db)
-                try db.cachedStatement(sql: "UPDATE customers SET last_seen = MAX(last_seen, ?) WHERE id = ?")
-                    .execute(arguments: [now.millis, customerID])
+                try db.execute(
+                    "UPDATE customers SET last_seen = \(db.dialect.greatest)(last_seen, ?) WHERE id = ?",
+                    [now.millis, customerID])
                 return (customerID, false)
             }
         }
         let customerID = prepared.customerID
-        try db.cachedStatement(
-            sql: "INSERT INTO customers (id, display_name, attributes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [customerID, displayName, prepared.attributesJSON, now.millis, now.millis])
+        try db.execute(
+            "INSERT INTO customers (id, display_name, attributes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
+            [customerID, displayName, prepared.attributesJSON, now.millis, now.millis])
         try insertIdentity(
             envelope.from, customerID: customerID, channel: envelope.channel, verified: false, provenance: "inbound",
             rawHandle: envelope.hints.rawHandle, now: now, db: db)
@@ -230,7 +225,7 @@ enum IngestTransaction {
 
     /// Rule 3: strong identifiers the channel vouches for link, merge or suggest.
     private static func applyVerifiedHints(
-        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
+        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: any SQLSession
     ) throws -> MergeRecord? {
         let envelope = prepared.envelope
         var merge: MergeRecord?
@@ -238,17 +233,17 @@ enum IngestTransaction {
             let current = merge?.targetCustomerID ?? customerID
             guard let other = try owner(of: learned, db: db) else {
                 // Filed under the profile the sender's address came from, so an un-merge takes both back.
-                let original = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT original_customer_id FROM identities WHERE address = ?"),
-                    arguments: [prepared.from])
+                let original =
+                    try
+                    (db.fetchValue("SELECT original_customer_id FROM identities WHERE address = ?", [prepared.from])
+                    as String?)
                 try insertIdentity(
                     learned, customerID: current, originalCustomerID: original ?? current, channel: envelope.channel,
                     verified: true, provenance: "hint:\(envelope.from)", now: now, db: db)
                 continue
             }
             if other == current {
-                try db.execute(
-                    sql: "UPDATE identities SET verified = 1 WHERE address = ?", arguments: [learned.description])
+                try db.execute("UPDATE identities SET verified = 1 WHERE address = ?", [learned.description])
                 continue
             }
             if let record = try IngestIdentityLinks.mergeOrSuggest(
@@ -261,53 +256,51 @@ enum IngestTransaction {
         return merge
     }
 
-    static func owner(of address: Address, db: Database) throws -> String? {
+    static func owner(of address: Address, db: any SQLSession) throws -> String? {
         try owner(of: address.description, db: db)
     }
 
-    static func owner(of address: String, db: Database) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT customer_id FROM identities WHERE address = ?"), arguments: [address])
+    static func owner(of address: String, db: any SQLSession) throws -> String? {
+        try (db.fetchValue("SELECT customer_id FROM identities WHERE address = ?", [address]) as String?)
     }
 
     /// - Parameter originalCustomerID: the profile an un-merge gives the address back to; by default
     ///   the one it is filed under now.
     static func insertIdentity(
         _ address: Address, customerID: String, originalCustomerID: String? = nil, channel: ChannelID?, verified: Bool,
-        provenance: String, rawHandle: String? = nil, now: Date, db: Database
+        provenance: String, rawHandle: String? = nil, now: Date, db: any SQLSession
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO identities (address, kind, customer_id, original_customer_id, first_seen_channel, verified,
-                    provenance, created_at, raw_handle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            address.description, address.kind.rawValue, customerID, originalCustomerID ?? customerID, channel?.rawValue,
-            verified, provenance, now.millis, rawHandle,
-        ])
+        try db.execute(
+            """
+            INSERT INTO identities (address, kind, customer_id, original_customer_id, first_seen_channel, verified,
+                provenance, created_at, raw_handle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                address.description, address.kind.rawValue, customerID, originalCustomerID ?? customerID,
+                channel?.rawValue,
+                verified, provenance, now.millis, rawHandle,
+            ])
     }
 
     /// STOP and START: records or lifts the sender's opt-out, with an event in their timeline.
     static func applyOptOut(
         _ action: OptOutPolicy.Action, message: Message, conversation: Conversation, from: String, now: Date,
-        db: Database
+        db: any SQLSession
     ) throws {
         switch action {
         case .optOut(let keyword):
             try db.execute(
-                sql: """
-                    INSERT INTO opt_outs (address, keyword, channel, message_id, at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (address) DO UPDATE SET keyword = excluded.keyword, channel = excluded.channel,
-                        message_id = excluded.message_id, at = excluded.at
-                    """,
-                arguments: [from, keyword, message.channel.rawValue, message.id, now.millis])
+                """
+                INSERT INTO opt_outs (address, keyword, channel, message_id, at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (address) DO UPDATE SET keyword = excluded.keyword, channel = excluded.channel,
+                    message_id = excluded.message_id, at = excluded.at
+                """, [from, keyword, message.channel.rawValue, message.id, now.millis])
             try ProfileQueries.recordEvent(
                 customerID: conversation.customerID, conversationID: conversation.id, kind: "opt-out", actor: from,
                 detail: "\(from) texted \(keyword): no message will be sent to this number until it texts START",
                 now: now, db: db)
         case .optIn(let keyword):
-            try db.execute(sql: "DELETE FROM opt_outs WHERE address = ?", arguments: [from])
-            guard db.changesCount > 0 else { return }
+            guard try db.execute("DELETE FROM opt_outs WHERE address = ?", [from]) > 0 else { return }
             try ProfileQueries.recordEvent(
                 customerID: conversation.customerID, conversationID: conversation.id, kind: "opt-in", actor: from,
                 detail: "\(from) texted \(keyword): messages to this number are allowed again", now: now, db: db)

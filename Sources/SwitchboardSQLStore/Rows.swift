@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 
-/// Row ↔ model mapping. Hand-written (not Codable records) because the ingest path uses prepared
+/// SQLRow ↔ model mapping. Hand-written (not Codable records) because the ingest path uses prepared
 /// statements, and because the stored forms (milliseconds, JSON text) differ from the model's.
 enum Rows {
     static let encoder: JSONEncoder = {
@@ -30,16 +29,16 @@ enum Rows {
         }
     }
 
-    static func customer(_ row: Row) -> Customer {
-        Customer(
+    static func customer(_ row: SQLRow) throws -> Customer {
+        try Customer(
             id: row["id"], displayName: row["display_name"],
             attributes: decodeJSON([String: String].self, row["attributes"], default: [:]),
             firstSeen: Date(millis: row["first_seen"]), lastSeen: Date(millis: row["last_seen"]),
             mergedInto: row["merged_into"])
     }
 
-    static func identity(_ row: Row) throws -> Identity {
-        Identity(
+    static func identity(_ row: SQLRow) throws -> Identity {
+        try Identity(
             address: try address(row["address"]), customerID: row["customer_id"],
             originalCustomerID: row["original_customer_id"],
             firstSeenChannel: (row["first_seen_channel"] as String?).map(ChannelID.init(rawValue:)),
@@ -47,8 +46,8 @@ enum Rows {
             rawHandle: row["raw_handle"])
     }
 
-    static func optOut(_ row: Row) throws -> OptOut {
-        OptOut(
+    static func optOut(_ row: SQLRow) throws -> OptOut {
+        try OptOut(
             address: try address(row["address"]), keyword: row["keyword"], channel: ChannelID(rawValue: row["channel"]),
             messageID: row["message_id"], at: Date(millis: row["at"]))
     }
@@ -62,8 +61,8 @@ enum Rows {
     /// Decodes a row of ``conversationColumns`` by position (the ingest path reads one per envelope,
     /// and lookups by column name cost more than the query).
     /// - Parameter customerAddress: the row's address when the caller already has it parsed.
-    static func conversation(_ row: Row, customerAddress: Address? = nil) throws -> Conversation {
-        Conversation(
+    static func conversation(_ row: SQLRow, customerAddress: Address? = nil) throws -> Conversation {
+        try Conversation(
             id: row[0], customerID: row[1], channel: ChannelID(rawValue: row[2]),
             customerAddress: try customerAddress ?? address(row[13]), threadKey: row[3], subject: row[4],
             status: Conversation.Status(rawValue: row[5]) ?? .open, assignee: row[6],
@@ -77,8 +76,8 @@ enum Rows {
         attachments, external_id, in_reply_to, sent_at, received_at, is_automatic, delivery_status, parse_warnings
         """
 
-    static func message(_ row: Row, history: [StatusEntry] = []) -> Message {
-        Message(
+    static func message(_ row: SQLRow, history: [StatusEntry] = []) throws -> Message {
+        try Message(
             id: row["id"], conversationID: row["conversation_id"], customerID: row["customer_id"],
             channel: ChannelID(rawValue: row["channel"]),
             direction: Message.Direction(rawValue: row["direction"]) ?? .inbound,
@@ -91,30 +90,29 @@ enum Rows {
             parseWarnings: decodeJSON([String].self, row["parse_warnings"], default: []))
     }
 
-    static func merge(_ row: Row) -> MergeRecord {
-        MergeRecord(
+    static func merge(_ row: SQLRow) throws -> MergeRecord {
+        try MergeRecord(
             id: row["id"], sourceCustomerID: row["source_customer_id"], targetCustomerID: row["target_customer_id"],
             actor: row["actor"], reason: row["reason"], mergedAt: Date(millis: row["merged_at"]),
             unmergedAt: (row["unmerged_at"] as Int64?).map(Date.init(millis:)), unmergedBy: row["unmerged_by"])
     }
 
-    static func event(_ row: Row) -> SystemEvent {
-        SystemEvent(
+    static func event(_ row: SQLRow) throws -> SystemEvent {
+        try SystemEvent(
             id: row["id"], customerID: row["customer_id"], conversationID: row["conversation_id"], kind: row["kind"],
             actor: row["actor"], detail: row["detail"], at: Date(millis: row["at"]))
     }
 
     /// Status histories of the given messages, oldest first.
-    static func histories(_ db: Database, messageIDs: [String]) throws -> [String: [StatusEntry]] {
+    static func histories(_ db: any SQLSession, messageIDs: [String]) throws -> [String: [StatusEntry]] {
         guard !messageIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: messageIDs.count).joined(separator: ",")
-        let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(marks)) "
-                + "ORDER BY at, rowid", arguments: StatementArguments(messageIDs))
+        let rows = try db.fetchAll(
+            "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(marks)) "
+                + "ORDER BY at, \(db.dialect.insertionOrder)", messageIDs)
         var histories: [String: [StatusEntry]] = [:]
         for row in rows {
-            histories[row["message_id"], default: []].append(
+            try histories[row["message_id"], default: []].append(
                 StatusEntry(status: row["status"], at: Date(millis: row["at"]), detail: row["detail"]))
         }
         return histories

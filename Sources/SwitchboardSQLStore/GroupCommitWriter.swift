@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 import Synchronization
@@ -25,12 +24,12 @@ final class GroupCommitWriter: Sendable {
         var stats = GroupCommitStats()
     }
 
-    private let pool: DatabasePool
+    private let database: any SQLDatabase
     private let maxGroupSize: Int
     private let state = Mutex(State())
 
-    init(pool: DatabasePool, maxGroupSize: Int) {
-        self.pool = pool
+    init(database: any SQLDatabase, maxGroupSize: Int) {
+        self.database = database
         self.maxGroupSize = max(1, maxGroupSize)
     }
 
@@ -81,18 +80,18 @@ final class GroupCommitWriter: Sendable {
             do {
                 let results: [[IngestOutcome]]
                 do {
-                    results = try await pool.write { db in
+                    results = try await database.write { db in
                         let now = Date()
                         return try group.map { pending in
                             try IngestTransaction.ingestGroup(pending.batch, policy: pending.policy, now: now, db: db)
                         }
                     }
-                } catch let error as DatabaseError where error.isDiskProblem {
+                } catch let error as SQLError where error.kind == .storage || error.kind == .connection {
                     throw error
                 } catch {
                     // Something in the group failed and the transaction rolled back: redo it with one
                     // savepoint per envelope, so only the bad envelope is rejected.
-                    results = try await pool.write { db in
+                    results = try await database.write { db in
                         let now = Date()
                         return try group.map { pending in
                             try pending.batch.map { prepared in
@@ -148,9 +147,4 @@ public struct GroupCommitStats: Sendable, Hashable {
     public var envelopes = 0
 
     public var averageGroupSize: Double { transactions == 0 ? 0 : Double(envelopes) / Double(transactions) }
-}
-
-extension DatabaseError {
-    /// The disk is full or failing: no retry in this process can help.
-    var isDiskProblem: Bool { resultCode == .SQLITE_FULL || resultCode == .SQLITE_IOERR }
 }

@@ -1,17 +1,15 @@
 import Foundation
-import GRDB
 import SwitchboardCore
 
-extension SQLiteStore: ConversationStore {
+extension SQLStore: ConversationStore {
     public func setStatus(conversationID: String, to status: Conversation.Status, actor: String) async throws
         -> Conversation
     {
-        try await pool.write { db in
+        try await database.write { db in
             let now = Date()
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?",
-                    arguments: [conversationID])
+                let row = try db.fetchOne(
+                    "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?", [conversationID])
             else {
                 throw StoreError(.notFound, "no conversation \(conversationID); see the customer's timeline for ids")
             }
@@ -21,8 +19,8 @@ extension SQLiteStore: ConversationStore {
             conversation.status = status
             conversation.resolvedAt = status == .resolved ? now : nil
             try db.execute(
-                sql: "UPDATE conversations SET status = ?, resolved_at = ? WHERE id = ?",
-                arguments: [status.rawValue, conversation.resolvedAt?.millis, conversationID])
+                "UPDATE conversations SET status = ?, resolved_at = ? WHERE id = ?",
+                [status.rawValue, conversation.resolvedAt?.millis, conversationID])
             try ProfileQueries.recordEvent(
                 customerID: conversation.customerID, conversationID: conversationID, kind: "status", actor: actor,
                 detail: "\(previous.rawValue) → \(status.rawValue)", now: now, db: db)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardAdapterKit
 import SwitchboardCore
 
@@ -13,7 +12,7 @@ enum IngestIdentityLinks {
     /// Links each alias to `customerID`; an alias (or its certain equivalent) already on another
     /// profile is merged or suggested by the admin's rule for strong identifiers.
     static func linkAliases(
-        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
+        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: any SQLSession
     ) throws -> MergeRecord? {
         let envelope = prepared.envelope
         var current = customerID
@@ -48,7 +47,7 @@ enum IngestIdentityLinks {
     /// Email addresses typed into a private chat message that belong to another profile: merged
     /// or suggested by `identity.addresses_in_text`.
     static func linkAddressesInText(
-        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: Database
+        _ prepared: PreparedEnvelope, customerID: String, policy: IngestPolicy, now: Date, db: any SQLSession
     ) throws -> MergeRecord? {
         let rule = policy.identity.addressesInText
         let envelope = prepared.envelope
@@ -61,12 +60,10 @@ enum IngestIdentityLinks {
             // People type their address in any case; the local part is compared without it here
             // (a suggestion, checked by an agent), never for identities.
             guard
-                let other = try String.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT customer_id FROM identities WHERE kind = 'email' AND lower(address) = lower(?) LIMIT 1"
-                    ),
-                    arguments: [address.description]),
+                let other = try
+                    (db.fetchValue(
+                        "SELECT customer_id FROM identities WHERE kind = 'email' AND lower(address) = lower(?) LIMIT 1",
+                        [address.description]) as String?),
                 other != current
             else { continue }
             let reason =
@@ -84,7 +81,7 @@ enum IngestIdentityLinks {
     /// Merges `current` into `other` when `merge` allows and the two carry no conflicting verified
     /// identifiers; otherwise records a suggestion for an agent (with `reason`, or the conflict).
     static func mergeOrSuggest(
-        _ current: String, _ other: String, learned: Address, merge: Bool, reason: String, now: Date, db: Database
+        _ current: String, _ other: String, learned: Address, merge: Bool, reason: String, now: Date, db: any SQLSession
     ) throws -> MergeRecord? {
         // Without merging only a suggestion can come of it: no need to read either profile.
         guard merge else {
@@ -105,12 +102,13 @@ enum IngestIdentityLinks {
         }
     }
 
-    private static func suggest(_ current: String, _ other: String, reason: String, now: Date, db: Database) throws {
+    private static func suggest(_ current: String, _ other: String, reason: String, now: Date, db: any SQLSession)
+        throws
+    {
         try db.execute(
-            sql: """
-                INSERT INTO merge_suggestions (id, customer_id, other_customer_id, reason, created_at)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, other_customer_id) DO NOTHING
-                """,
-            arguments: [SortableID.make("sug_", at: now), current, other, reason, now.millis])
+            """
+            INSERT INTO merge_suggestions (id, customer_id, other_customer_id, reason, created_at)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, other_customer_id) DO NOTHING
+            """, [SortableID.make("sug_", at: now), current, other, reason, now.millis])
     }
 }
