@@ -86,13 +86,25 @@ public struct Hub {
             HubServer.Dependencies(
                 store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
                 replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, logger: logger))
+        // Several hubs on one database: each channel's background work (polling) runs in the one
+        // process that holds its lease.
+        let lease =
+            store.database.isShared ? ChannelLease(store: store, holder: Self.processName()) : nil
         let supervisors: [any Service] = adapters.map {
-            AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger)
+            AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger, lease: lease)
         }
         services =
             [dispatcher] + webhookServices + supervisors + [
                 server.application(host: config.server.host, port: config.server.port, onListening: onListening)
             ]
+    }
+
+    /// This process among the hubs sharing a database: host, pid and a random part (a restarted
+    /// process with the same pid is another holder).
+    static func processName() -> String {
+        let random = UInt32.random(in: 0...UInt32.max)
+        return
+            "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(String(random, radix: 36))"
     }
 
     /// Opens the configured store (and runs its migrations).

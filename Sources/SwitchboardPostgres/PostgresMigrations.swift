@@ -9,7 +9,7 @@ import SwitchboardSQLStore
 /// BYTEA; text compares byte by byte (`COLLATE "C"`, as SQLite's BINARY) whatever the database's
 /// locale; `conversations` and `message_status` have a `seq` column where SQLite has `rowid`.
 enum PostgresMigrations {
-    static let all: [(name: String, sql: String)] = [("v1-initial", v1)]
+    static let all: [(name: String, sql: String)] = [("v1-initial", v1), ("v2-channel-leases", v2)]
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
     /// transaction holds the store's write lock, so the second finds the work done.
@@ -34,6 +34,15 @@ enum PostgresMigrations {
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    /// SQLite's v7: which hub process runs each channel's polling.
+    static let v2 = """
+        CREATE TABLE channel_leases (
+            channel TEXT COLLATE "C" PRIMARY KEY,
+            holder TEXT COLLATE "C" NOT NULL,
+            expires_at BIGINT NOT NULL
+        )
+        """
 
     /// SQLite's v1 to v6, as they stand after v6.
     static let v1 = """

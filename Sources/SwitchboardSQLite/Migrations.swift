@@ -22,8 +22,21 @@ enum Migrations {
         migrator.registerMigration("v6-rate-limits-and-outgoing-webhooks") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7-channel-leases") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
+
+    /// Which hub process runs each channel's polling, when several share a database (the table is
+    /// the same in both backends; one SQLite hub takes every lease at once).
+    static let v7 = """
+        CREATE TABLE channel_leases (
+            channel TEXT PRIMARY KEY NOT NULL,
+            holder TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        """
 
     /// Rate-limited answers are counted apart from other failed attempts (they have their own
     /// budget); a claimed send's lease is kept apart from when it is due (`leased_until`), so a

@@ -5,6 +5,10 @@ import SwitchboardAdapterKit
 
 /// Runs one adapter's `run()` and restarts it with capped exponential backoff when it throws, so
 /// one failing channel never takes the hub down. Returns only on graceful shutdown.
+///
+/// With a ``ChannelLease`` (several hubs on one database), the adapter runs only while this
+/// process holds the channel's lease, so exactly one process polls each channel; the others stand
+/// by and take over within a lease's duration when the holder stops or dies.
 public struct AdapterSupervisor: Service {
     let adapter: any ChannelAdapter
     let channel: ChannelID
@@ -12,10 +16,11 @@ public struct AdapterSupervisor: Service {
     let logger: Logger
     let initialBackoff: Duration
     let maxBackoff: Duration
+    let lease: ChannelLease?
 
     public init(
         adapter: any ChannelAdapter, channel: ChannelID, health: HealthBoard, logger: Logger,
-        initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60)
+        initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60), lease: ChannelLease? = nil
     ) {
         self.adapter = adapter
         self.channel = channel
@@ -23,9 +28,23 @@ public struct AdapterSupervisor: Service {
         self.logger = logger
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
+        self.lease = lease
     }
 
     public func run() async throws {
+        guard let lease else { return try await supervise() }
+        try await lease.whileHeld(
+            channel,
+            standby: {
+                health.update(channel) {
+                    $0.state = .standby
+                    $0.since = Date()
+                }
+            },
+            logger: logger, supervise)
+    }
+
+    private func supervise() async throws {
         var backoff: Duration?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             health.update(channel) {

@@ -4,8 +4,9 @@ import Synchronization
 
 /// How one channel instance is doing, for `/health` and the channel list.
 public struct ChannelHealth: Sendable, Hashable, Codable {
-    /// Starting, running, degraded (failed and restarting with backoff) or stopped.
-    public enum State: String, Sendable, Hashable, Codable { case starting, running, degraded, stopped }
+    /// Starting, running, degraded (failed and restarting with backoff), stopped, or standby
+    /// (another hub process on the same database holds the channel's lease and runs it).
+    public enum State: String, Sendable, Hashable, Codable { case starting, running, degraded, stopped, standby }
 
     public var channel: ChannelID
     public var kind: ChannelKind

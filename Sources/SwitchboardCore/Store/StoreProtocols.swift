@@ -176,10 +176,21 @@ public protocol CursorStoreProvider: Sendable {
     func cursorStore(for channel: ChannelID) -> any CursorStore
 }
 
+/// Which hub process runs each channel's background work (IMAP, Telegram and Matrix polling) when
+/// several processes share one database: the holder of the channel's lease. A lease not renewed
+/// by its end is free for another process.
+public protocol ChannelLeaseStore: Sendable {
+    /// Takes the lease on `channel` for `holder` until `until`, or renews it; returns whether
+    /// `holder` holds it now (false: another holder's lease has not ended).
+    func acquireChannelLease(_ channel: ChannelID, holder: String, now: Date, until: Date) async throws -> Bool
+    /// Gives the lease up at once (a graceful stop), if `holder` holds it.
+    func releaseChannelLease(_ channel: ChannelID, holder: String) async throws
+}
+
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
 public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
     & WebhookDeliveryStore
-    & CursorStoreProvider
+    & CursorStoreProvider & ChannelLeaseStore
 
 /// A store operation that could not be done; the message says why and what to do.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
