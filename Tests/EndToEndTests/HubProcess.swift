@@ -32,7 +32,7 @@ final class HubProcess: Sendable {
     /// hub reuses that directory's database (a restart).
     static func start(
         outboundURL: String? = nil, extraYAML: String = "", channelsYAML: String = "", directory reused: URL? = nil,
-        port fixedPort: Int = 0
+        port fixedPort: Int = 0, storageYAML: String? = nil
     ) async throws -> HubProcess {
         let directory =
             reused ?? FileManager.default.temporaryDirectory.appendingPathComponent("sb-e2e-\(UUID().uuidString)")
@@ -43,8 +43,7 @@ final class HubProcess: Sendable {
               port: \(fixedPort)
               api_token: ${E2E_API_TOKEN}
             storage:
-              sqlite:
-                path: \(directory.path)/hub.sqlite
+            \(storageYAML ?? "  sqlite:\n    path: \(directory.path)/hub.sqlite")
             outbox:
               base_delay: 200ms
               max_delay: 1s
@@ -99,8 +98,14 @@ final class HubProcess: Sendable {
     func stop(keepingData: Bool = false) async {
         if process.isRunning { process.terminate() }
         for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         if !keepingData { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Kills the hub with SIGKILL (a crash: nothing is given back), keeping its directory.
+    func crash() async {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
     /// Everything the hub printed so far.

@@ -1,0 +1,124 @@
+import Foundation
+import SwitchboardAdapterKit
+import SwitchboardCurl
+import Testing
+
+/// The PostgreSQL server of `scripts/peers/postgres.sh` (127.0.0.1:23432), for tests that start
+/// hubs on it: each gets a fresh database.
+enum PostgresPeer {
+    static let script = MailPeers.repository.appendingPathComponent("scripts/peers/postgres.sh").path
+
+    /// A new empty database (an old one of that name is dropped first); its URL.
+    static func createDatabase(_ name: String) throws -> String {
+        let start = try MailPeers.shell(["bash", script, "start"])
+        guard start.status == 0 else { throw E2EError("scripts/peers/postgres.sh start failed:\n\(start.output)") }
+        let created = try MailPeers.shell(["bash", script, "createdb", name])
+        guard created.status == 0, let url = created.output.split(separator: "\n").last.map(String.init),
+            url.hasPrefix("postgresql://")
+        else { throw E2EError("scripts/peers/postgres.sh createdb \(name) failed:\n\(created.output)") }
+        return url
+    }
+
+    static func storageYAML(url: String, blobs: URL) -> String {
+        "  postgres:\n    url: \(url)\n    blobs: \(blobs.path)"
+    }
+}
+
+/// Issue 8: several hub processes on one PostgreSQL database are one product. Webhooks spread
+/// over both are stored once each, replies queued on either are sent once, and the IMAP channel is
+/// polled by one process at a time, the other taking over when it is killed.
+@Suite(.serialized)
+struct PostgresEndToEndTests {
+    init() throws { try MailPeers.start() }
+
+    @Test func twoHubsOnOneDatabaseStoreOnceSendOnceAndHandOverPolling() async throws {
+        let url = try PostgresPeer.createDatabase("e2e_two_hubs")
+        let shared = FileManager.default.temporaryDirectory.appendingPathComponent("sb-e2e-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: shared) }
+        let storage = PostgresPeer.storageYAML(url: url, blobs: shared)
+        let folder = "e2e-" + UUID().uuidString.prefix(8).lowercased()
+        let mailbox = (user: "support@example.test", password: "supportpass")
+        let channel = MailPeers.channelYAML(
+            id: "support", user: mailbox.user, password: mailbox.password, folder: folder)
+        // Mail that is in the mailbox before the hubs start (the folder exists from then on).
+        try MailPeers.deliver(
+            "From: Eve <eve@example.test>\nTo: support@example.test\nSubject: First\nMessage-ID: <pg-1-\(folder)@example.test>\n\nBefore.\n",
+            to: mailbox.user, folder: folder)
+        let receiver = Receiver()
+        try await receiver.run { outbound in
+            let a = try await HubProcess.start(outboundURL: outbound, channelsYAML: channel, storageYAML: storage)
+            let b = try await HubProcess.start(outboundURL: outbound, channelsYAML: channel, storageYAML: storage)
+            var hubs = [a, b]
+            defer { for hub in hubs { Task { await hub.stop() } } }
+
+            // Webhooks spread over both; every fifth one posted to both at once.
+            var expected: [String: Int] = [:]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<100 {
+                    let customer = "email:c\(n % 10)@example.com"
+                    expected[customer, default: 0] += 1
+                    let body = #"{"id":"m-\#(n)","from":"\#(customer)","text":"message \#(n)","thread":"t-\#(n % 10)"}"#
+                    let targets = n % 5 == 0 ? [a, b] : [hubs[n % 2]]
+                    for hub in targets {
+                        group.addTask {
+                            let response = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
+                            guard response.status == 200 else { throw E2EError("\(response.status) \(response.text)") }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for (customer, count) in expected {
+                #expect(try timeline(a, customer).count == count, "\(customer) on A")
+                #expect(try timeline(b, customer).count == count, "\(customer) on B")
+            }
+
+            // Replies queued on either hub are sent once each.
+            var replies: [String] = []
+            for n in 0..<10 {
+                let hub = hubs[n % 2]
+                let conversation = try #require(
+                    try conversations(hub, "email:c\(n)@example.com").first?["id"] as? String)
+                let reply = try await hub.api(
+                    "POST", "/conversations/\(conversation)/replies", json: #"{"text":"Answer \#(n)","author":"Bo"}"#)
+                replies.append(try #require(try json(reply)["id"] as? String))
+            }
+            #expect(try await eventually(timeout: .seconds(30)) { receiver.requests.count >= replies.count })
+            try await Task.sleep(for: .seconds(2))  // both dispatchers look twice a second
+            let keys = receiver.requests.compactMap { $0.headers["idempotency-key"] }
+            #expect(keys.count == replies.count, "each reply sent once: \(keys.sorted())")
+            #expect(Set(keys) == Set(replies.map { "sb-\($0)" }))
+
+            // One process polls the mailbox; the other stands by.
+            #expect(try await eventually { try timeline(a, "email:eve@example.test").count == 1 })
+            let states = try await [channelState(a, "support"), channelState(b, "support")]
+            #expect(states.sorted() == ["running", "standby"], "\(states)")
+            let holder = states[0] == "running" ? a : b
+            let other = holder === a ? b : a
+            #expect(try await eventually { try timeline(other, "email:eve@example.test").count == 1 })
+
+            // The holder is killed: the other takes the lease and imports what came meanwhile, once.
+            await holder.crash()
+            hubs = [other]
+            try MailPeers.deliver(
+                "From: Eve <eve@example.test>\nTo: support@example.test\nSubject: Second\nMessage-ID: <pg-2-\(folder)@example.test>\n\nWhile down.\n",
+                to: mailbox.user, folder: folder)
+            #expect(
+                try await eventually(timeout: .seconds(40)) {
+                    try timeline(other, "email:eve@example.test").count == 2
+                },
+                "\(other.log)")
+            #expect(try await channelState(other, "support") == "running")
+            try await Task.sleep(for: .seconds(1))  // several more polls
+            #expect(try timeline(other, "email:eve@example.test").count == 2)
+            await holder.stop()
+        }
+    }
+}
+
+/// A channel's state in the hub's `/health`.
+func channelState(_ hub: HubProcess, _ channel: String) async throws -> String {
+    let health = try json(try await hub.client.execute(HTTPClientRequest(url: hub.baseURL + "/health")))
+    let entry = (health["channels"] as? [[String: Any]])?.first { $0["channel"] as? String == channel }
+    return entry?["state"] as? String ?? "missing"
+}
