@@ -44,7 +44,7 @@ struct MigrateStoreCommand: AsyncParsableCommand {
             let bar = ProgressBar()
             let counts = try await StoreMigration(
                 source: source.database, destination: postgres, batchSize: batchSize
-            ).run { bar.show($0) }
+            ).run { bar.show($0.copiedOverall, of: $0.totalOverall, "\($0.table) \($0.copied)/\($0.total)") }
             bar.finish()
             print("copied and checked:")
             for table in StoreMigration.tables { print("  \(table): \(counts[table] ?? 0)") }
@@ -60,18 +60,18 @@ final class ProgressBar: Sendable {
     private let terminal = isatty(STDERR_FILENO) == 1
     private let lastShown = Mutex(-1)
 
-    func show(_ progress: StoreMigration.Progress) {
-        let percent = progress.totalOverall == 0 ? 100 : progress.copiedOverall * 100 / progress.totalOverall
+    func show(_ done: Int, of total: Int, _ label: String) {
+        let percent = total == 0 ? 100 : min(100, done * 100 / total)
         let step = terminal ? percent : percent / 5 * 5
         let changed = lastShown.withLock { last in
             defer { last = step }
             return last != step
         }
-        guard changed || progress.copied == progress.total else { return }
+        guard changed else { return }
         let width = 30
         let filled = percent * width / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        let line = "[\(bar)] \(percent)% \(progress.table) \(progress.copied)/\(progress.total)"
+        let line = "[\(bar)] \(percent)% \(label)"
         FileHandle.standardError.write(Data((terminal ? "\r\(line)\u{1B}[K" : "\(line)\n").utf8))
     }
 

@@ -57,7 +57,7 @@ as_owner() {
 }
 
 # The superuser's psql over the private Unix socket (trust for local connections).
-superuser_psql() { as_owner "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN" -p "$PORT" -U postgres -d postgres "$@"; }
+superuser_psql() { PGOPTIONS="-c client_min_messages=warning" as_owner "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN" -p "$PORT" -U postgres -d postgres "$@"; }
 
 url() { echo "postgresql://$ROLE:$PASSWORD@127.0.0.1:$PORT/${1:-hub}"; }
 

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import SwitchboardAdapterKit
+import SwitchboardCore
+import SwitchboardSQLStore
+
+/// `switchboard generate`: fills the configured store with a made-up but realistic history, for
+/// benchmarks and for trying `migrate-store` (never on a store with real customers in it).
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Fill the configured store with a generated history (for benchmarks and migration tests).",
+        discussion: """
+            Customers write by email and SMS (a few on both, merged by an agent), in short and long
+            threads; some conversations have replies. The same --seed gives the same history.
+            """)
+
+    @OptionGroup var options: ConfigOption
+    @Option(help: "How many customers.") var customers = 10_000
+    @Option(help: "How many inbound messages in all.") var messages = 100_000
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+    @Option(help: "Envelopes per ingest transaction.") var batchSize = 1000
+
+    func run() async throws {
+        guard customers > 0, messages >= customers, batchSize > 0 else {
+            printError("error: --customers must be at least 1 and --messages at least --customers")
+            throw ExitCode(2)
+        }
+        let (config, _) = try options.load()
+        let store = try Hub.openStore(config)
+        let existing = try await store.customers(limit: 1, cursor: nil).items
+        guard existing.isEmpty else {
+            printError("error: the store already has customers; generate fills an empty store only")
+            throw ExitCode(1)
+        }
+        var history = GeneratedHistory(customers: customers, messages: messages, seed: seed)
+        let bar = ProgressBar()
+        var batch: [InboundEnvelope] = []
+        var stored = 0
+        while let envelope = try history.next() {
+            batch.append(envelope)
+            if batch.count == batchSize {
+                stored += try await ingest(batch, into: store)
+                batch.removeAll(keepingCapacity: true)
+                bar.show(stored, of: messages, "messages \(stored)/\(messages)")
+            }
+        }
+        stored += try await ingest(batch, into: store)
+        bar.show(stored, of: messages, "messages \(stored)/\(messages)")
+        bar.finish()
+        // An agent merged the customers who wrote on both channels, and answered some threads.
+        var merged = 0
+        for (email, phone) in history.sameCustomer {
+            guard let target = try await store.customer(for: email), let source = try await store.customer(for: phone),
+                target.id != source.id
+            else { continue }
+            _ = try await store.merge(source.id, into: target.id, actor: "generator", reason: "same person")
+            merged += 1
+        }
+        var replies = 0
+        for customer in stride(from: 0, to: customers, by: 10) {
+            let address = try Address(parsing: "email:customer\(customer)@example.com")
+            guard let owner = try await store.customer(for: address),
+                let conversation = try await store.conversations(customerID: owner.id).first
+            else { continue }
+            _ = try await store.enqueueReply(
+                ReplyRequest(conversationID: conversation.id, text: "Thanks, we're on it.", author: "Generator"))
+            replies += 1
+        }
+        print("generated \(stored) messages from \(customers) customers; \(merged) merges, \(replies) replies queued")
+    }
+
+    private func ingest(_ batch: [InboundEnvelope], into store: SQLStore) async throws -> Int {
+        guard !batch.isEmpty else { return 0 }
+        var stored = 0
+        for outcome in try await store.ingest(batch, policy: IngestPolicy()) {
+            if case .stored = outcome { stored += 1 }
+        }
+        return stored
+    }
+}
+
+/// A deterministic history: customer `n` writes by email; every 20th also by SMS. Thread lengths
+/// are skewed (most threads short, a few long), times move forward a few minutes per message.
+struct GeneratedHistory {
+    let customers: Int
+    let messages: Int
+    private var random: SplitMix64
+    private var produced = 0
+    private var time = Date(timeIntervalSince1970: 1_700_000_000)
+    /// (email, phone) of the customers who wrote on both channels.
+    private(set) var sameCustomer: [(Address, Address)] = []
+
+    init(customers: Int, messages: Int, seed: UInt64) {
+        self.customers = customers
+        self.messages = messages
+        random = SplitMix64(seed: seed)
+    }
+
+    mutating func next() throws -> InboundEnvelope? {
+        guard produced < messages else { return nil }
+        defer { produced += 1 }
+        // The first pass gives every customer a message; then customers are drawn with a skew.
+        let customer = produced < customers ? produced : Int(Double(customers) * pow(random.unit(), 2))
+        let bySMS = customer % 20 == 0 && random.unit() < 0.3
+        let email = try Address(parsing: "email:customer\(customer)@example.com")
+        let phone = try Address(parsing: "tel:+1415\(String(format: "%07d", 5_000_000 + customer))")
+        if bySMS, !sameCustomer.contains(where: { $0.0 == email }) { sameCustomer.append((email, phone)) }
+        let thread = Int(pow(random.unit(), 3) * 5)
+        time += Double(1 + Int(random.unit() * 300))
+        let words = ["order", "refund", "delivery", "invoice", "password", "account", "parcel", "late", "thanks"]
+        let text = (0..<(3 + Int(random.unit() * 30))).map { _ in words[Int(random.unit() * Double(words.count))] }
+            .joined(separator: " ")
+        return InboundEnvelope(
+            channel: bySMS ? "sms" : "mail", externalID: "gen-\(produced)", from: bySMS ? phone : email,
+            threadKey: bySMS ? "sms" : "thread-\(customer)-\(thread)", subject: bySMS ? nil : "Question \(thread)",
+            text: text, sentAt: time, hints: IdentityHints(displayName: bySMS ? nil : "Customer \(customer)"))
+    }
+}
+
+/// A small, fast, seeded generator (Steele, Lea and Flood's SplitMix64), so a seed always gives the same history.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// In [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
