@@ -123,7 +123,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "IngestBenchmark",
         dependencies: [
-            "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite",
+            "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ],

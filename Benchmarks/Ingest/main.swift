@@ -17,6 +17,11 @@ struct Options {
     var envelopes = 100_000
     var concurrency = 64
     var write: String?
+    /// PostgreSQL instead of SQLite: the URL of an empty database.
+    var postgres: String?
+    var processes = 1
+    /// Internal: this process is worker K of a PostgreSQL run.
+    var worker: Int?
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -25,8 +30,13 @@ struct Options {
             case "--envelopes": envelopes = try Self.number(iterator.next(), argument)
             case "--concurrency": concurrency = try Self.number(iterator.next(), argument)
             case "--write": write = iterator.next()
+            case "--postgres": postgres = iterator.next()
+            case "--processes": processes = try Self.number(iterator.next(), argument)
+            case "--worker": worker = Int(iterator.next() ?? "")
             default:
-                throw BenchmarkError("unknown argument \(argument); use --envelopes N --concurrency C --write FILE")
+                throw BenchmarkError(
+                    "unknown argument \(argument); use --envelopes N --concurrency C [--postgres URL --processes P] --write FILE"
+                )
             }
         }
     }
@@ -46,6 +56,16 @@ struct BenchmarkError: Error, CustomStringConvertible {
 
 let options = try Options(CommandLine.arguments)
 let workload = try Workload(count: options.envelopes)
+if let url = options.postgres {
+    if let worker = options.worker {
+        try await PostgresBenchmark.work(options, url: url, index: worker, workload: workload)
+    } else {
+        let report = try await PostgresBenchmark.run(options, url: url, workload: workload)
+        print(report.markdown)
+        if let path = options.write { try report.write(into: path) }
+    }
+    exit(0)
+}
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }

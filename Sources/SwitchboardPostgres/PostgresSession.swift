@@ -122,7 +122,7 @@ final class PostgresSession: SQLSession {
         guard let error = error as? PSQLError else { return SQLError(.other, "\(error)") }
         let fields = error.serverInfo
         let state = fields?[.sqlState] ?? ""
-        let message = fields?[.message] ?? "\(error.code)"
+        let message = fields?[.message] ?? error.underlying.map { "\(error.code) (\($0))" } ?? "\(error.code)"
         let detail = fields?[.detail].map { " (\($0))" } ?? ""
         let kind: SQLError.Kind =
             switch state.prefix(2) {

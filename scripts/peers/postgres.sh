@@ -6,7 +6,7 @@
 #   postgresql://hub:hubpass@127.0.0.1:23432/hub     (role hub, SCRAM-SHA-256 over TCP)
 #
 # The cluster listens on 127.0.0.1 only, its Unix socket is in our state dir (not /run/postgresql),
-# and it runs with fsync, synchronous_commit and full_page_writes off: test data only, never a copy
+# and by default it runs with fsync, synchronous_commit and full_page_writes off: test data only, never a copy
 # of this for production. The Debian package's own cluster (`main`, port 5432) is never started or
 # touched: the install goes through install_packages, which denies service starts for the install.
 #
@@ -26,6 +26,10 @@
 #   createdb NAME  creates an empty database NAME owned by hub (dropping one of that name first)
 #                  and prints its URL: one per test run, so runs never see each other's rows.
 #
+# Benchmarks want commits on disk, as in production: SWITCHBOARD_PG_DURABLE=1 starts the server with
+# fsync, synchronous_commit and full_page_writes on (a running server with the other setting is
+# restarted).
+#
 # State dir: $SWITCHBOARD_PEERS_DIR (default /tmp/switchboard-peers); everything is in its postgres/:
 #   data/ (the cluster), run/ (the Unix socket), server.log, pwfile (the superuser's password).
 set -euo pipefail
@@ -40,6 +44,7 @@ PORT=23432
 ROLE=hub
 PASSWORD=hubpass
 BIN=/usr/lib/postgresql/15/bin
+if [ "${SWITCHBOARD_PG_DURABLE:-0}" = 1 ]; then DURABLE=on; else DURABLE=off; fi
 
 log() { echo "postgres.sh: $*" >&2; }
 fail() {
@@ -97,14 +102,17 @@ init_cluster() {
     log "cluster created in $((($(date +%s%N) - t0) / 1000000)) ms"
 }
 
-print_info() { echo "postgres running (pid $(postmaster_pid)) at $(url); state dir $P"; }
+print_info() { echo "postgres running (pid $(postmaster_pid)) at $(url), fsync $DURABLE; state dir $P"; }
 
 start() {
     install_missing
     init_cluster
     if pid_alive && answers; then
-        print_info
-        return 0
+        if [ "$(superuser_psql -At -c "SHOW fsync")" = "$DURABLE" ]; then
+            print_info
+            return 0
+        fi
+        log "restarting PostgreSQL with fsync = $DURABLE"
     fi
     stop_postgres
     if port_listening "$PORT"; then
@@ -118,7 +126,7 @@ start() {
     # pg_ctl -w waits until the server accepts connections; the server detaches, so its pid comes
     # from postmaster.pid. Its log goes to a file, not our caller's pipe, and not the lock (fd 9).
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 30 -o "-c listen_addresses=127.0.0.1 -p $PORT \
-        -c unix_socket_directories=$RUN -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c unix_socket_directories=$RUN -c fsync=$DURABLE -c synchronous_commit=$DURABLE -c full_page_writes=$DURABLE \
         -c max_connections=200" start </dev/null >"$P/pg_ctl.out" 2>&1 9>&- || {
         log "PostgreSQL did not start; last lines of $LOG:"
         tail -n 20 "$LOG" >&2 || true
