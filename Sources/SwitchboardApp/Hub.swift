@@ -85,16 +85,20 @@ public struct Hub {
         let server = HubServer(
             HubServer.Dependencies(
                 store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
-                replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, logger: logger))
+                replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger))
         // Several hubs on one database: each channel's background work (polling) runs in the one
         // process that holds its lease.
-        let lease =
-            store.database.isShared ? ChannelLease(store: store, holder: Self.processName()) : nil
+        let processName = Self.processName()
+        let lease = store.database.isShared ? ChannelLease(store: store, holder: processName) : nil
+        // …and every process's events reach the live screens connected to any of them.
+        let relay = (store.database as? PostgresSQLDatabase).map {
+            PostgresEventRelay(database: $0, bus: events, origin: processName, logger: logger)
+        }
         let supervisors: [any Service] = adapters.map {
             AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger, lease: lease)
         }
         services =
-            [dispatcher] + webhookServices + supervisors + [
+            [dispatcher] + webhookServices + (relay.map { [$0] } ?? []) + supervisors + [
                 server.application(host: config.server.host, port: config.server.port, onListening: onListening)
             ]
     }

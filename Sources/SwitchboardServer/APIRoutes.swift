@@ -85,6 +85,9 @@ struct APIRoutes: Sendable {
                 return try JSONResponse.make(["queued": id], status: .accepted)
             }
         }
+        routes.get("events") { _, _ in
+            EventStreamRoute(events: dependencies.events).response()
+        }
         routes.get("dead-letters") { _, _ in
             try await guarded {
                 try JSONResponse.make(try await store.deadLetters().map(DeadLetter.init))

@@ -20,14 +20,17 @@ public struct HubServer: Sendable {
         public var replyQueued: @Sendable () -> Void
         /// Called after a dead outgoing webhook delivery is queued again, so it leaves at once.
         public var webhookQueued: @Sendable () -> Void
+        /// The events `GET /api/v1/events` streams.
+        public var events: EventBus
         public var logger: Logger
 
         public init(
             store: any SwitchboardStore, inbound: any InboundSink,
             adapters: [(channel: ChannelID, adapter: any ChannelAdapter)], health: HealthBoard, apiToken: String?,
             replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
-            logger: Logger
+            events: EventBus = EventBus(), logger: Logger
         ) {
+            self.events = events
             self.store = store
             self.inbound = inbound
             self.adapters = adapters

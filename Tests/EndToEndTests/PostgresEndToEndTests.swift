@@ -73,6 +73,25 @@ struct PostgresEndToEndTests {
                 #expect(try timeline(b, customer).count == count, "\(customer) on B")
             }
 
+            // Live events: a screen connected to A sees, without reloading, a message that came in
+            // through B; one that came in through A arrives once.
+            let screen = try EventStreamClient(url: a.baseURL + "/api/v1/events", token: HubProcess.apiToken)
+            defer { screen.stop() }
+            #expect(try await eventually { screen.output.contains(": connected") })
+            let viaB = try await b.postWebhook(
+                "/webhooks/shop/inbound", body: #"{"id":"live-1","from":"email:live@example.com","text":"Hello?"}"#)
+            let viaA = try await a.postWebhook(
+                "/webhooks/shop/inbound", body: #"{"id":"live-2","from":"email:live@example.com","text":"Anyone?"}"#)
+            let ids = try [viaB, viaA].map { response in
+                try #require((try json(response)["results"] as? [[String: Any]])?.first?["message_id"] as? String)
+            }
+            #expect(try await eventually { ids.allSatisfy { screen.output.contains($0) } }, "\(screen.output)")
+            try await Task.sleep(for: .milliseconds(500))
+            for id in ids {
+                #expect(screen.output.components(separatedBy: "\"message_id\":\"\(id)\"").count == 2, "once: \(id)")
+            }
+            #expect(screen.output.contains("event: message.received"))
+
             // Replies queued on either hub are sent once each.
             var replies: [String] = []
             for n in 0..<10 {
@@ -175,4 +194,29 @@ func channelState(_ hub: HubProcess, _ channel: String) async throws -> String {
     let health = try json(try await hub.client.execute(HTTPClientRequest(url: hub.baseURL + "/health")))
     let entry = (health["channels"] as? [[String: Any]])?.first { $0["channel"] as? String == channel }
     return entry?["state"] as? String ?? "missing"
+}
+
+/// A Server-Sent Events client: `curl -N` reading a stream into a file, as a browser tab would.
+final class EventStreamClient: Sendable {
+    let file: URL
+    private let process: Process
+
+    init(url: String, token: String) throws {
+        file = FileManager.default.temporaryDirectory.appendingPathComponent("sb-sse-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-sN", "-H", "Authorization: Bearer \(token)", url]
+        process.standardOutput = try FileHandle(forWritingTo: file)
+        try process.run()
+        self.process = process
+    }
+
+    var output: String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: file)
+    }
 }
