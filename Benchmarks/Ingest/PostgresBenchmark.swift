@@ -200,12 +200,6 @@ struct PostgresReport {
     }
 
     func write(into path: String) throws {
-        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
-        if let start = text.range(of: begin), let stop = text.range(of: end), start.lowerBound < stop.upperBound {
-            text.replaceSubrange(start.lowerBound..<stop.upperBound, with: markdown)
-        } else {
-            text += "\n" + markdown + "\n"
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try MarkdownSection.replace(begin: begin, end: end, with: markdown, in: path)
     }
 }

@@ -41,12 +41,17 @@ struct Report {
             """
     }
 
-    /// Replaces the section between the markers in `path` (or appends it).
     func write(into path: String) throws {
+        try MarkdownSection.replace(begin: begin, end: end, with: markdown, in: path)
+    }
+}
+
+/// A report's section in docs/benchmarks.md, between its begin and end markers.
+enum MarkdownSection {
+    /// Replaces the section between the markers in `path` (or appends it).
+    static func replace(begin: String, end: String, with markdown: String, in path: String) throws {
         var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
-        if let start = text.range(of: begin), let stop = text.range(of: end),
-            start.lowerBound < stop.upperBound
-        {
+        if let start = text.range(of: begin), let stop = text.range(of: end), start.lowerBound < stop.upperBound {
             text.replaceSubrange(start.lowerBound..<stop.upperBound, with: markdown)
         } else {
             text += "\n" + markdown + "\n"
