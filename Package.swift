@@ -122,10 +122,19 @@ var targets: [Target] = [
         ]
     ),
     .executableTarget(name: "switchboard", dependencies: ["SwitchboardApp"]),
+    // What the benchmarks' reports share: the machine, and their sections in docs/benchmarks.md.
+    .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
+    .executableTarget(
+        name: "ReadBenchmark",
+        dependencies: [
+            "BenchmarkSupport", "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres",
+        ],
+        path: "Benchmarks/Reads"
+    ),
     .executableTarget(
         name: "IngestBenchmark",
         dependencies: [
-            "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres",
+            "BenchmarkSupport", "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Logging
 import SwitchboardAdapterKit
@@ -82,7 +83,7 @@ enum PostgresBenchmark {
     static func startWorker(_ index: Int, options: Options, url: String) throws -> Worker {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sb-bench-worker-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = [

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import SwitchboardSQLStore
 import SwitchboardSQLite
@@ -43,36 +44,5 @@ struct Report {
 
     func write(into path: String) throws {
         try MarkdownSection.replace(begin: begin, end: end, with: markdown, in: path)
-    }
-}
-
-/// A report's section in docs/benchmarks.md, between its begin and end markers.
-enum MarkdownSection {
-    /// Replaces the section between the markers in `path` (or appends it).
-    static func replace(begin: String, end: String, with markdown: String, in path: String) throws {
-        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n"
-        if let start = text.range(of: begin), let stop = text.range(of: end), start.lowerBound < stop.upperBound {
-            text.replaceSubrange(start.lowerBound..<stop.upperBound, with: markdown)
-        } else {
-            text += "\n" + markdown + "\n"
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-}
-
-enum Machine {
-    static func describe() -> String {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model =
-            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
-            ?? "unknown CPU"
-        let memory = ProcessInfo.processInfo.physicalMemory / (1 << 30)
-        #if DEBUG
-            let build = "debug build"
-        #else
-            let build = "release build"
-        #endif
-        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(model)), \(memory) GiB RAM, Linux, \(build)"
     }
 }

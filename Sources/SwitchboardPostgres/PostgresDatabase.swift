@@ -31,22 +31,26 @@ public final class PostgresSQLDatabase: SQLDatabase {
         pool = ConnectionPool(limit: max(1, maxConnections))
     }
 
+    @discardableResult
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await transaction("BEGIN", body, lock: true)
     }
 
     public var isShared: Bool { true }
 
+    @discardableResult
     public func writeConcurrently<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws
         -> T
     {
         try await transaction("BEGIN", body)
     }
 
+    @discardableResult
     public func writeSynchronously<T>(_ body: (any SQLSession) throws -> T) throws -> T {
         let connection = try connectNow()
         defer { try? connection.close().wait() }

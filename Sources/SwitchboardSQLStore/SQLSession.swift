@@ -147,13 +147,17 @@ public protocol SQLDatabase: Sendable {
     /// may take back claims it did not make itself.
     var isShared: Bool { get }
     /// Runs `body` in a read-only view of the database.
+    @discardableResult
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
     /// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
+    @discardableResult
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
     /// A write transaction that does not wait for other writers: for claims that lock only the
     /// rows they take (``SQLDialect/skipLocked``). The same as ``write(_:)`` where there is one writer.
+    @discardableResult
     func writeConcurrently<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
     /// ``write(_:)`` that blocks the calling thread: only for start-up, before the hub serves.
+    @discardableResult
     func writeSynchronously<T>(_ body: (any SQLSession) throws -> T) throws -> T
 }
 

@@ -11,6 +11,7 @@ final class GRDBDatabase: SQLDatabase {
         self.pool = pool
     }
 
+    @discardableResult
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         do {
             return try await pool.read { db in try body(GRDBSession(db: db)) }
@@ -19,6 +20,7 @@ final class GRDBDatabase: SQLDatabase {
         }
     }
 
+    @discardableResult
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         do {
             return try await pool.write { db in try body(GRDBSession(db: db)) }
@@ -29,10 +31,12 @@ final class GRDBDatabase: SQLDatabase {
 
     var isShared: Bool { false }
 
+    @discardableResult
     func writeConcurrently<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await write(body)
     }
 
+    @discardableResult
     func writeSynchronously<T>(_ body: (any SQLSession) throws -> T) throws -> T {
         do {
             return try pool.write { db in try body(GRDBSession(db: db)) }

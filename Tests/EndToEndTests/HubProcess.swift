@@ -154,8 +154,8 @@ func runBinary(_ arguments: [String], environment: [String: String] = HubProcess
     let directory = FileManager.default.temporaryDirectory
     let outURL = directory.appendingPathComponent("sb-cli-\(UUID().uuidString).out")
     let errURL = directory.appendingPathComponent("sb-cli-\(UUID().uuidString).err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer {
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)

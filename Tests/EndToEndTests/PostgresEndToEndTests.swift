@@ -203,7 +203,7 @@ final class EventStreamClient: Sendable {
 
     init(url: String, token: String) throws {
         file = FileManager.default.temporaryDirectory.appendingPathComponent("sb-sse-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["-sN", "-H", "Authorization: Bearer \(token)", url]

@@ -34,7 +34,7 @@ enum TwilioOracle {
         let inURL = directory.appendingPathComponent("twilio-\(UUID().uuidString).in")
         let outURL = directory.appendingPathComponent("twilio-\(UUID().uuidString).out")
         try input.write(to: inURL, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: inURL)
             try? FileManager.default.removeItem(at: outURL)

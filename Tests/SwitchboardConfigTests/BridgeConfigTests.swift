@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardAdapterKit
 import SwitchboardAdapters
 import SwitchboardCore
 import Testing

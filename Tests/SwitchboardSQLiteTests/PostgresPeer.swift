@@ -48,7 +48,7 @@ enum PostgresPeer {
             return result
         } catch {
             (store.database as? PostgresSQLDatabase)?.close()
-            try? await admin.write { db in try db.execute("DROP SCHEMA \(schema) CASCADE") }
+            _ = try? await admin.write { db in try db.execute("DROP SCHEMA \(schema) CASCADE") }
             throw error
         }
     }
