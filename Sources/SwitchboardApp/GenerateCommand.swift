@@ -11,13 +11,14 @@ struct GenerateCommand: AsyncParsableCommand {
         commandName: "generate",
         abstract: "Fill the configured store with a generated history (for benchmarks and migration tests).",
         discussion: """
-            Customers write by email and SMS (a few on both, merged by an agent), in short and long
-            threads; some conversations have replies. The same --seed gives the same history.
+            Customers write by email, WhatsApp, SMS and web chat (some on two channels, merged by an
+            agent where the identity rules cannot link them), in short and long threads; some
+            conversations have replies. The same --seed gives the same history.
             """)
 
     @OptionGroup var options: ConfigOption
-    @Option(help: "How many customers.") var customers = 10_000
-    @Option(help: "How many inbound messages in all.") var messages = 100_000
+    @Option(help: "How many customers.") var customers = 100_000
+    @Option(help: "How many inbound messages in all.") var messages = 1_000_000
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
     @Option(help: "Envelopes per ingest transaction.") var batchSize = 1000
 
@@ -80,16 +81,19 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 }
 
-/// A deterministic history: customer `n` writes by email; every 20th also by SMS. Thread lengths
-/// are skewed (most threads short, a few long), times move forward a few minutes per message.
+/// A deterministic history over four channels: customers write by email (mail); one in 11 by
+/// WhatsApp only; some of every 20th also by SMS from a number not yet linked (merged afterwards,
+/// as an agent would); some of every 13th also in a web chat with the same address. Thread lengths
+/// are skewed (most threads short, a few long); times move forward a few minutes per message.
 struct GeneratedHistory {
     let customers: Int
     let messages: Int
     private var random: SplitMix64
     private var produced = 0
     private var time = Date(timeIntervalSince1970: 1_700_000_000)
-    /// (email, phone) of the customers who wrote on both channels.
+    /// (email, phone) of the customers who wrote by email and by SMS.
     private(set) var sameCustomer: [(Address, Address)] = []
+    private var merged: Set<Int> = []
 
     init(customers: Int, messages: Int, seed: UInt64) {
         self.customers = customers
@@ -102,19 +106,35 @@ struct GeneratedHistory {
         defer { produced += 1 }
         // The first pass gives every customer a message; then customers are drawn with a skew.
         let customer = produced < customers ? produced : Int(Double(customers) * pow(random.unit(), 2))
-        let bySMS = customer % 20 == 0 && random.unit() < 0.3
         let email = try Address(parsing: "email:customer\(customer)@example.com")
-        let phone = try Address(parsing: "tel:+1415\(String(format: "%07d", 5_000_000 + customer))")
-        if bySMS, !sameCustomer.contains(where: { $0.0 == email }) { sameCustomer.append((email, phone)) }
         let thread = Int(pow(random.unit(), 3) * 5)
         time += Double(1 + Int(random.unit() * 300))
         let words = ["order", "refund", "delivery", "invoice", "password", "account", "parcel", "late", "thanks"]
         let text = (0..<(3 + Int(random.unit() * 30))).map { _ in words[Int(random.unit() * Double(words.count))] }
             .joined(separator: " ")
+        let (channel, from, threadKey, subject): (ChannelID, Address, String, String?)
+        if customer % 11 == 4 {
+            // WhatsApp only.
+            let number = try Address(parsing: "whatsapp:+1415\(String(format: "%07d", 6_000_000 + customer))")
+            (channel, from, threadKey, subject) = ("whatsapp", number, "whatsapp", nil)
+        } else if customer % 20 == 0 && random.unit() < 0.3 {
+            // SMS from a number nobody linked yet: a second profile, until an agent merges them.
+            let phone = try Address(parsing: "tel:+1415\(String(format: "%07d", 5_000_000 + customer))")
+            if !merged.contains(customer) {
+                merged.insert(customer)
+                sameCustomer.append((email, phone))
+            }
+            (channel, from, threadKey, subject) = ("sms", phone, "sms", nil)
+        } else if customer % 13 == 5 && random.unit() < 0.3 {
+            // Web chat with the same email address: the same profile, another channel.
+            (channel, from, threadKey, subject) = ("chat", email, "chat-\(customer)", nil)
+        } else {
+            (channel, from, threadKey, subject) = ("mail", email, "thread-\(customer)-\(thread)", "Question \(thread)")
+        }
         return InboundEnvelope(
-            channel: bySMS ? "sms" : "mail", externalID: "gen-\(produced)", from: bySMS ? phone : email,
-            threadKey: bySMS ? "sms" : "thread-\(customer)-\(thread)", subject: bySMS ? nil : "Question \(thread)",
-            text: text, sentAt: time, hints: IdentityHints(displayName: bySMS ? nil : "Customer \(customer)"))
+            channel: channel, externalID: "gen-\(produced)", from: from, threadKey: threadKey, subject: subject,
+            text: text, sentAt: time,
+            hints: IdentityHints(displayName: channel == "mail" ? "Customer \(customer)" : nil))
     }
 }
 

@@ -147,6 +147,19 @@ enum WebhookHeader {
     static let signature = "X-Switchboard-Signature"
 }
 
+/// ``runBinary(_:environment:)`` without blocking a thread of Swift's cooperative pool while it
+/// runs: for commands that take long (`generate`, `migrate-store`). On 2 cores the pool has 2
+/// threads, and a test that blocks one for a minute starves every other test.
+func runBinaryAsync(_ arguments: [String], environment: [String: String] = HubProcess.environment) async throws
+    -> (status: Int32, output: String, error: String)
+{
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runBinary(arguments, environment: environment) })
+        }
+    }
+}
+
 /// Runs the binary to completion; output goes through files, so a large output cannot block it.
 func runBinary(_ arguments: [String], environment: [String: String] = HubProcess.environment) throws
     -> (status: Int32, output: String, error: String)

@@ -149,11 +149,13 @@ struct MigrateStoreEndToEndTests {
         try "storage:\n  sqlite:\n    path: \(sqlitePath)\nchannels: []\n".write(
             toFile: sqliteConfig, atomically: true, encoding: .utf8)
 
-        let generated = try runBinary(
+        let generated = try await runBinaryAsync(
             ["generate", "--config", sqliteConfig, "--customers", "10000", "--messages", "100000"])
         #expect(generated.status == 0, "\(generated.error)")
         #expect(generated.output.contains("generated 100000 messages"), "\(generated.output)")
-        let migrated = try runBinary(["migrate-store", "--from", "sqlite:\(sqlitePath)", "--to", "postgres:\(url)"])
+        let migrated = try await runBinaryAsync([
+            "migrate-store", "--from", "sqlite:\(sqlitePath)", "--to", "postgres:\(url)",
+        ])
         #expect(migrated.status == 0, "\(migrated.error)")
         #expect(migrated.error.contains("100%"), "a progress bar on stderr")
         let copied = try #require(migrated.output.split(separator: "\n").first { $0.contains("messages:") })
@@ -169,8 +171,8 @@ struct MigrateStoreEndToEndTests {
         var counts: [String: Int] = [:]
         for address in sample {
             let command = ["customers", "timeline", address, "--json", "--limit", "500"]
-            let before = try runBinary(command + ["--config", sqliteConfig])
-            let after = try runBinary(command + ["--config", postgresConfig])
+            let before = try await runBinaryAsync(command + ["--config", sqliteConfig])
+            let after = try await runBinaryAsync(command + ["--config", postgresConfig])
             #expect(before.status == 0 && after.status == 0, "\(before.error) \(after.error)")
             #expect(after.output == before.output, "the timeline of \(address) is the same on PostgreSQL")
             let entries = (try jsonObject(before.output) as? [String: Any])?["items"] as? [[String: Any]]

@@ -72,7 +72,7 @@ struct ChannelLeaseTests {
             let (first, second) = (PollingProbe(), PollingProbe())
             let firstLeases = KillableLeases(store)
             let firstTask = Task { try await supervisor(first, firstLeases, holder: "hub-a").run() }
-            #expect(await eventually { first.running == 1 })
+            #expect(await eventually(timeout: .seconds(30)) { first.running == 1 })
             let secondTask = Task { try await supervisor(second, store, holder: "hub-b").run() }
             // A lease of 3 s, not less: on a machine loaded by the whole suite a renewal can take a second.
             try await Task.sleep(for: .seconds(1.5))  // several renewals
