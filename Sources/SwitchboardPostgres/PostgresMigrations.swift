@@ -14,19 +14,26 @@ enum PostgresMigrations {
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
     /// transaction holds the store's write lock, so the second finds the work done.
     static func migrate(_ database: PostgresSQLDatabase) throws {
-        try database.writeSynchronously { db in
+        try database.writeSynchronously { db in try apply(db) }
+    }
+
+    /// ``migrate(_:)`` without blocking the caller's thread.
+    static func migrate(_ database: PostgresSQLDatabase) async throws {
+        try await database.write { db in try apply(db) }
+    }
+
+    static func apply(_ db: any SQLSession) throws {
+        try db.execute(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                name TEXT COLLATE "C" PRIMARY KEY, applied_at BIGINT NOT NULL)
+            """)
+        let applied = Set(try db.fetchAll("SELECT name FROM schema_migrations").map { try $0[0] as String })
+        for migration in all where !applied.contains(migration.name) {
+            for statement in statements(migration.sql) { try db.execute(statement) }
             try db.execute(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    name TEXT COLLATE "C" PRIMARY KEY, applied_at BIGINT NOT NULL)
-                """)
-            let applied = Set(try db.fetchAll("SELECT name FROM schema_migrations").map { try $0[0] as String })
-            for migration in all where !applied.contains(migration.name) {
-                for statement in statements(migration.sql) { try db.execute(statement) }
-                try db.execute(
-                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                    [migration.name, Int64(Date().timeIntervalSince1970 * 1000)])
-            }
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                [migration.name, Int64(Date().timeIntervalSince1970 * 1000)])
         }
     }
 

@@ -22,6 +22,20 @@ extension SQLStore {
     }
 }
 
+extension SQLStore {
+    /// ``init(postgresURL:maxConnections:maxGroupSize:logger:)`` without blocking the caller's
+    /// thread while it connects and migrates (for callers on Swift's cooperative pool).
+    public static func connect(
+        postgresURL url: String, maxConnections: Int = 8, maxGroupSize: Int = 1000,
+        logger: Logger = Logger(label: "switchboard.postgres")
+    ) async throws -> SQLStore {
+        let configuration = try PostgresURL.configuration(url)
+        let database = PostgresSQLDatabase(configuration: configuration, maxConnections: maxConnections, logger: logger)
+        try await PostgresMigrations.migrate(database)
+        return SQLStore(database: database, maxGroupSize: maxGroupSize)
+    }
+}
+
 /// Reads a `postgresql://` URL into postgres-nio's configuration, with errors that say what to fix
 /// (and never repeat the password).
 public enum PostgresURL {

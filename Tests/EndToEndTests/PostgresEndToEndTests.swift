@@ -47,90 +47,100 @@ struct PostgresEndToEndTests {
         let receiver = Receiver()
         try await receiver.run { outbound in
             let a = try await HubProcess.start(outboundURL: outbound, channelsYAML: channel, storageYAML: storage)
-            let b = try await HubProcess.start(outboundURL: outbound, channelsYAML: channel, storageYAML: storage)
-            var hubs = [a, b]
-            defer { for hub in hubs { Task { await hub.stop() } } }
+            let b: HubProcess
+            do {
+                b = try await HubProcess.start(outboundURL: outbound, channelsYAML: channel, storageYAML: storage)
+            } catch {
+                await a.stop()
+                throw error
+            }
+            try await stopping([a, b]) {
+                let hubs = [a, b]
 
-            // Webhooks spread over both; every fifth one posted to both at once.
-            var expected: [String: Int] = [:]
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for n in 0..<100 {
-                    let customer = "email:c\(n % 10)@example.com"
-                    expected[customer, default: 0] += 1
-                    let body = #"{"id":"m-\#(n)","from":"\#(customer)","text":"message \#(n)","thread":"t-\#(n % 10)"}"#
-                    let targets = n % 5 == 0 ? [a, b] : [hubs[n % 2]]
-                    for hub in targets {
-                        group.addTask {
-                            let response = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
-                            guard response.status == 200 else { throw E2EError("\(response.status) \(response.text)") }
+                // Webhooks spread over both; every fifth one posted to both at once.
+                var expected: [String: Int] = [:]
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in 0..<100 {
+                        let customer = "email:c\(n % 10)@example.com"
+                        expected[customer, default: 0] += 1
+                        let body =
+                            #"{"id":"m-\#(n)","from":"\#(customer)","text":"message \#(n)","thread":"t-\#(n % 10)"}"#
+                        let targets = n % 5 == 0 ? [a, b] : [hubs[n % 2]]
+                        for hub in targets {
+                            group.addTask {
+                                let response = try await hub.postWebhook("/webhooks/shop/inbound", body: body)
+                                guard response.status == 200 else {
+                                    throw E2EError("\(response.status) \(response.text)")
+                                }
+                            }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
-            }
-            for (customer, count) in expected {
-                #expect(try timeline(a, customer).count == count, "\(customer) on A")
-                #expect(try timeline(b, customer).count == count, "\(customer) on B")
-            }
+                for (customer, count) in expected {
+                    #expect(try timeline(a, customer).count == count, "\(customer) on A")
+                    #expect(try timeline(b, customer).count == count, "\(customer) on B")
+                }
 
-            // Live events: a screen connected to A sees, without reloading, a message that came in
-            // through B; one that came in through A arrives once.
-            let screen = try EventStreamClient(url: a.baseURL + "/api/v1/events", token: HubProcess.apiToken)
-            defer { screen.stop() }
-            #expect(try await eventually { screen.output.contains(": connected") })
-            let viaB = try await b.postWebhook(
-                "/webhooks/shop/inbound", body: #"{"id":"live-1","from":"email:live@example.com","text":"Hello?"}"#)
-            let viaA = try await a.postWebhook(
-                "/webhooks/shop/inbound", body: #"{"id":"live-2","from":"email:live@example.com","text":"Anyone?"}"#)
-            let ids = try [viaB, viaA].map { response in
-                try #require((try json(response)["results"] as? [[String: Any]])?.first?["message_id"] as? String)
-            }
-            #expect(try await eventually { ids.allSatisfy { screen.output.contains($0) } }, "\(screen.output)")
-            try await Task.sleep(for: .milliseconds(500))
-            for id in ids {
-                #expect(screen.output.components(separatedBy: "\"message_id\":\"\(id)\"").count == 2, "once: \(id)")
-            }
-            #expect(screen.output.contains("event: message.received"))
+                // Live events: a screen connected to A sees, without reloading, a message that came in
+                // through B; one that came in through A arrives once.
+                let screen = try EventStreamClient(url: a.baseURL + "/api/v1/events", token: HubProcess.apiToken)
+                defer { screen.stop() }
+                #expect(try await eventually { screen.output.contains(": connected") })
+                let viaB = try await b.postWebhook(
+                    "/webhooks/shop/inbound", body: #"{"id":"live-1","from":"email:live@example.com","text":"Hello?"}"#)
+                let viaA = try await a.postWebhook(
+                    "/webhooks/shop/inbound", body: #"{"id":"live-2","from":"email:live@example.com","text":"Anyone?"}"#
+                )
+                let ids = try [viaB, viaA].map { response in
+                    try #require((try json(response)["results"] as? [[String: Any]])?.first?["message_id"] as? String)
+                }
+                #expect(try await eventually { ids.allSatisfy { screen.output.contains($0) } }, "\(screen.output)")
+                try await Task.sleep(for: .milliseconds(500))
+                for id in ids {
+                    #expect(screen.output.components(separatedBy: "\"message_id\":\"\(id)\"").count == 2, "once: \(id)")
+                }
+                #expect(screen.output.contains("event: message.received"))
 
-            // Replies queued on either hub are sent once each.
-            var replies: [String] = []
-            for n in 0..<10 {
-                let hub = hubs[n % 2]
-                let conversation = try #require(
-                    try conversations(hub, "email:c\(n)@example.com").first?["id"] as? String)
-                let reply = try await hub.api(
-                    "POST", "/conversations/\(conversation)/replies", json: #"{"text":"Answer \#(n)","author":"Bo"}"#)
-                replies.append(try #require(try json(reply)["id"] as? String))
+                // Replies queued on either hub are sent once each.
+                var replies: [String] = []
+                for n in 0..<10 {
+                    let hub = hubs[n % 2]
+                    let conversation = try #require(
+                        try conversations(hub, "email:c\(n)@example.com").first?["id"] as? String)
+                    let reply = try await hub.api(
+                        "POST", "/conversations/\(conversation)/replies",
+                        json: #"{"text":"Answer \#(n)","author":"Bo"}"#)
+                    replies.append(try #require(try json(reply)["id"] as? String))
+                }
+                #expect(try await eventually(timeout: .seconds(30)) { receiver.requests.count >= replies.count })
+                try await Task.sleep(for: .seconds(2))  // both dispatchers look twice a second
+                let keys = receiver.requests.compactMap { $0.headers["idempotency-key"] }
+                #expect(keys.count == replies.count, "each reply sent once: \(keys.sorted())")
+                #expect(Set(keys) == Set(replies.map { "sb-\($0)" }))
+
+                // One process polls the mailbox; the other stands by.
+                #expect(try await eventually { try timeline(a, "email:eve@example.test").count == 1 })
+                let states = try await [channelState(a, "support"), channelState(b, "support")]
+                #expect(states.sorted() == ["running", "standby"], "\(states)")
+                let holder = states[0] == "running" ? a : b
+                let other = holder === a ? b : a
+                #expect(try await eventually { try timeline(other, "email:eve@example.test").count == 1 })
+
+                // The holder is killed: the other takes the lease and imports what came meanwhile, once.
+                await holder.crash()
+                try MailPeers.deliver(
+                    "From: Eve <eve@example.test>\nTo: support@example.test\nSubject: Second\nMessage-ID: <pg-2-\(folder)@example.test>\n\nWhile down.\n",
+                    to: mailbox.user, folder: folder)
+                #expect(
+                    try await eventually(timeout: .seconds(40)) {
+                        try timeline(other, "email:eve@example.test").count == 2
+                    },
+                    "\(other.log)")
+                #expect(try await channelState(other, "support") == "running")
+                try await Task.sleep(for: .seconds(1))  // several more polls
+                #expect(try timeline(other, "email:eve@example.test").count == 2)
             }
-            #expect(try await eventually(timeout: .seconds(30)) { receiver.requests.count >= replies.count })
-            try await Task.sleep(for: .seconds(2))  // both dispatchers look twice a second
-            let keys = receiver.requests.compactMap { $0.headers["idempotency-key"] }
-            #expect(keys.count == replies.count, "each reply sent once: \(keys.sorted())")
-            #expect(Set(keys) == Set(replies.map { "sb-\($0)" }))
-
-            // One process polls the mailbox; the other stands by.
-            #expect(try await eventually { try timeline(a, "email:eve@example.test").count == 1 })
-            let states = try await [channelState(a, "support"), channelState(b, "support")]
-            #expect(states.sorted() == ["running", "standby"], "\(states)")
-            let holder = states[0] == "running" ? a : b
-            let other = holder === a ? b : a
-            #expect(try await eventually { try timeline(other, "email:eve@example.test").count == 1 })
-
-            // The holder is killed: the other takes the lease and imports what came meanwhile, once.
-            await holder.crash()
-            hubs = [other]
-            try MailPeers.deliver(
-                "From: Eve <eve@example.test>\nTo: support@example.test\nSubject: Second\nMessage-ID: <pg-2-\(folder)@example.test>\n\nWhile down.\n",
-                to: mailbox.user, folder: folder)
-            #expect(
-                try await eventually(timeout: .seconds(40)) {
-                    try timeline(other, "email:eve@example.test").count == 2
-                },
-                "\(other.log)")
-            #expect(try await channelState(other, "support") == "running")
-            try await Task.sleep(for: .seconds(1))  // several more polls
-            #expect(try timeline(other, "email:eve@example.test").count == 2)
-            await holder.stop()
         }
     }
 }
@@ -181,12 +191,13 @@ struct MigrateStoreEndToEndTests {
 
         // The hub on PostgreSQL serves them.
         let hub = try await HubProcess.start(storageYAML: storage)
-        defer { Task { await hub.stop() } }
-        for address in sample {
-            let owner = try #require(try customerView(hub, address)?["customer"] as? [String: Any])
-            let id = try #require(owner["id"] as? String)
-            let served = try json(try await hub.api("GET", "/customers/\(id)/timeline?limit=500"))
-            #expect((served["items"] as? [[String: Any]])?.count == counts[address], "\(address)")
+        try await stopping([hub]) {
+            for address in sample {
+                let owner = try #require(try customerView(hub, address)?["customer"] as? [String: Any])
+                let id = try #require(owner["id"] as? String)
+                let served = try json(try await hub.api("GET", "/customers/\(id)/timeline?limit=500"))
+                #expect((served["items"] as? [[String: Any]])?.count == counts[address], "\(address)")
+            }
         }
     }
 }
@@ -220,5 +231,18 @@ final class EventStreamClient: Sendable {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: file)
+    }
+}
+
+/// Runs `body`, then stops every hub, by pid, whether `body` threw or not (a `defer` with a `Task`
+/// may never run before the test process ends, leaving hubs behind).
+func stopping<T>(_ hubs: [HubProcess], _ body: () async throws -> T) async throws -> T {
+    do {
+        let result = try await body()
+        for hub in hubs { await hub.stop() }
+        return result
+    } catch {
+        for hub in hubs { await hub.stop() }
+        throw error
     }
 }

@@ -39,7 +39,7 @@ enum PostgresPeer {
             configuration: PostgresURL.configuration(url), maxConnections: 1, logger: .init(label: "test"))
         defer { admin.close() }
         try await admin.write { db in try db.execute("CREATE SCHEMA \(schema)") }
-        let store = try SQLStore(
+        let store = try await SQLStore.connect(
             postgresURL: url + "?search_path=" + schema, maxConnections: 4, maxGroupSize: maxGroupSize)
         do {
             let result = try await body(store)
