@@ -9,7 +9,9 @@ import SwitchboardSQLStore
 /// BYTEA; text compares byte by byte (`COLLATE "C"`, as SQLite's BINARY) whatever the database's
 /// locale; `conversations` and `message_status` have a `seq` column where SQLite has `rowid`.
 enum PostgresMigrations {
-    static let all: [(name: String, sql: String)] = [("v1-initial", v1), ("v2-channel-leases", v2)]
+    static let all: [(name: String, sql: String)] = [
+        ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
+    ]
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
     /// transaction holds the store's write lock, so the second finds the work done.
@@ -41,6 +43,12 @@ enum PostgresMigrations {
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    /// SQLite's v8: only merged-away customers in `customers_merged_into`.
+    static let v3 = """
+        DROP INDEX customers_merged_into;
+        CREATE INDEX customers_merged_into ON customers(merged_into) WHERE merged_into IS NOT NULL
+        """
 
     /// SQLite's v7: which hub process runs each channel's polling.
     static let v2 = """

@@ -6,11 +6,17 @@ extension SQLStore: ProfileStore {
     public func customers(limit: Int, cursor: String?) async throws -> Page<Customer> {
         let limit = max(1, min(limit, 500))
         return try await database.read { db in
-            let rows = try db.fetchAll(
-                """
-                SELECT * FROM customers WHERE merged_into IS NULL AND (CAST(? AS TEXT) IS NULL OR id < ?)
-                ORDER BY id DESC LIMIT ?
-                """, [cursor, cursor, limit + 1])
+            // Two queries rather than `(? IS NULL OR id < ?)`: with the OR, neither backend walks the
+            // primary key, and a page took 20 ms at 100,000 customers instead of 0.01 ms.
+            let rows =
+                if let cursor {
+                    try db.fetchAll(
+                        "SELECT * FROM customers WHERE merged_into IS NULL AND id < ? ORDER BY id DESC LIMIT ?",
+                        [cursor, limit + 1])
+                } else {
+                    try db.fetchAll(
+                        "SELECT * FROM customers WHERE merged_into IS NULL ORDER BY id DESC LIMIT ?", [limit + 1])
+                }
             let customers = try rows.prefix(limit).map(Rows.customer)
             return Page(items: Array(customers), nextCursor: rows.count > limit ? customers.last?.id : nil)
         }
@@ -54,12 +60,17 @@ extension SQLStore: ProfileStore {
 
     public func merges(customerID: String?) async throws -> [MergeRecord] {
         try await database.read { db in
-            try db.fetchAll(
-                """
-                SELECT * FROM merges WHERE CAST(? AS TEXT) IS NULL OR source_customer_id = ? OR target_customer_id = ?
-                ORDER BY merged_at DESC, id DESC
-                """, [customerID, customerID, customerID]
-            ).map(Rows.merge)
+            let rows =
+                if let customerID {
+                    try db.fetchAll(
+                        """
+                        SELECT * FROM merges WHERE source_customer_id = ? OR target_customer_id = ?
+                        ORDER BY merged_at DESC, id DESC
+                        """, [customerID, customerID])
+                } else {
+                    try db.fetchAll("SELECT * FROM merges ORDER BY merged_at DESC, id DESC")
+                }
+            return try rows.map(Rows.merge)
         }
     }
 

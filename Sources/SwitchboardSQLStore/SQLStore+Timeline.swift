@@ -18,18 +18,18 @@ extension SQLStore: TimelineReader {
             let messageRows = try db.fetchAll(
                 """
                 SELECT \(Rows.messageColumns) FROM messages
-                WHERE customer_id = ? AND (sent_at < ? OR (sent_at = ? AND id < ?))
+                WHERE customer_id = ? AND (sent_at, id) < (?, ?)
                 ORDER BY sent_at DESC, id DESC LIMIT ?
-                """, [customerID, before, before, beforeID, limit + 1])
+                """, [customerID, before, beforeID, limit + 1])
             let histories = try Rows.histories(db, messageIDs: messageRows.map { try $0["id"] })
             let eventRows = try db.fetchAll(
                 """
                 WITH RECURSIVE absorbed(id) AS (
                     SELECT \(db.dialect.textParameter) UNION SELECT customers.id FROM customers JOIN absorbed ON customers.merged_into = absorbed.id
                 )
-                SELECT * FROM events WHERE customer_id IN (SELECT id FROM absorbed) AND (at < ? OR (at = ? AND id < ?))
+                SELECT * FROM events WHERE customer_id IN (SELECT id FROM absorbed) AND (at, id) < (?, ?)
                 ORDER BY at DESC, id DESC LIMIT ?
-                """, [customerID, before, before, beforeID, limit + 1])
+                """, [customerID, before, beforeID, limit + 1])
             var entries = try messageRows.map {
                 try TimelineEntry.message(Rows.message($0, history: histories[$0["id"]] ?? []))
             }
