@@ -81,6 +81,8 @@ public struct StoreMigration: Sendable {
             try db.execute(
                 "SELECT setval(pg_get_serial_sequence('outbox', 'id'), COALESCE((SELECT MAX(id) FROM outbox), 0) + 1, false)"
             )
+            // Fresh statistics, so the planner knows the copied tables' sizes at once.
+            for table in Self.tables { try db.execute("ANALYZE \(table)") }
         }
         let copiedCounts = try await Self.counts(destination)
         let mismatched = Self.tables.filter { (totals[$0] ?? 0) != (copiedCounts[$0] ?? 0) }
