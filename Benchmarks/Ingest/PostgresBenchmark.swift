@@ -22,9 +22,6 @@ enum PostgresBenchmark {
         }
         defer {
             for schema in [baselineSchema, routerSchema] {
-                let admin = PostgresSQLDatabase(
-                    configuration: (try? PostgresURL.configuration(url)) ?? admin.configuration, maxConnections: 1,
-                    logger: Logger(label: "bench"))
                 _ = try? admin.writeSynchronously { db in try db.execute("DROP SCHEMA \(schema) CASCADE") }
             }
         }

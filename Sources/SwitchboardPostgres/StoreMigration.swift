@@ -128,10 +128,6 @@ public struct StoreMigration: Sendable {
 
     /// Rows per table.
     public static func counts(_ database: any SQLDatabase) async throws -> [String: Int] {
-        try await database.read { db in
-            var counts: [String: Int] = [:]
-            for table in tables { counts[table] = try db.fetchValue("SELECT COUNT(*) FROM \(table)") ?? 0 }
-            return counts
-        }
+        try await SQLStore.counts(of: tables, in: database)
     }
 }

@@ -106,9 +106,8 @@ enum Rows {
     /// Status histories of the given messages, oldest first.
     static func histories(_ db: any SQLSession, messageIDs: [String]) throws -> [String: [StatusEntry]] {
         guard !messageIDs.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: messageIDs.count).joined(separator: ",")
         let rows = try db.fetchAll(
-            "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(marks)) "
+            "SELECT message_id, status, at, detail FROM message_status WHERE message_id IN (\(db.placeholders(messageIDs.count))) "
                 + "ORDER BY at, \(db.dialect.insertionOrder)", messageIDs)
         var histories: [String: [StatusEntry]] = [:]
         for row in rows {

@@ -41,13 +41,16 @@ public final class SQLStore: CursorStoreProvider {
 
     /// Row counts per table, for `migrate-store`, benchmarks and tests.
     public func counts() async throws -> [String: Int] {
+        try await Self.counts(
+            of: ["customers", "identities", "conversations", "messages", "outbox", "merges", "events", "opt_outs"],
+            in: database)
+    }
+
+    /// Rows in each of `tables` of `database`, read in one snapshot.
+    public static func counts(of tables: [String], in database: any SQLDatabase) async throws -> [String: Int] {
         try await database.read { db in
             var counts: [String: Int] = [:]
-            for table in [
-                "customers", "identities", "conversations", "messages", "outbox", "merges", "events", "opt_outs",
-            ] {
-                counts[table] = try (db.fetchValue("SELECT COUNT(*) FROM \(table)") as Int?) ?? 0
-            }
+            for table in tables { counts[table] = try db.fetchValue("SELECT COUNT(*) FROM \(table)") ?? 0 }
             return counts
         }
     }
