@@ -31,3 +31,10 @@ public struct DurationSetting: Decodable, Sendable, Hashable {
         return nil
     }
 }
+
+extension Duration {
+    /// The duration in seconds, for `Date` arithmetic (`addingTimeInterval`, `timeIntervalSince`).
+    public var timeInterval: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -21,7 +21,7 @@ public struct SendRate: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Tokens added per second.
     public var perSecond: Double {
-        Double(messages) / (Double(per.components.seconds) + Double(per.components.attoseconds) / 1e18)
+        Double(messages) / per.timeInterval
     }
 
     public var description: String { "\(messages) per \(per), bursts of \(burst)" }

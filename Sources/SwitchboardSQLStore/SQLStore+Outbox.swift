@@ -26,9 +26,7 @@ extension SQLStore: OutboxStore {
                 WHERE state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
                 ORDER BY next_attempt_at, id LIMIT ? \(db.dialect.skipLocked)
                 """, [now.millis, now.millis, limit])
-            let leaseEnd = now.addingTimeInterval(
-                Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
-            ).millis
+            let leaseEnd = now.addingTimeInterval(lease.timeInterval).millis
             var items: [OutboxItem] = []
             for row in rows {
                 let id: Int64 = try row["id"]

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardAdapterKit
 import SwitchboardCore
 
 extension SQLStore: WebhookDeliveryStore {
@@ -27,8 +28,7 @@ extension SQLStore: WebhookDeliveryStore {
                 AND (leased_until IS NULL OR leased_until <= ?)
                 ORDER BY next_attempt_at, id LIMIT ? \(db.dialect.skipLocked)
                 """, [now.millis, now.millis, limit])
-            let leaseEnd = now.addingTimeInterval(
-                Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18)
+            let leaseEnd = now.addingTimeInterval(lease.timeInterval)
             var deliveries: [WebhookDelivery] = []
             for row in rows {
                 let delivery = try Self.webhookDelivery(row)

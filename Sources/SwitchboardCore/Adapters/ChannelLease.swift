@@ -80,10 +80,9 @@ public struct ChannelLease: Sendable {
 
     private func take(_ channel: ChannelID, logger: Logger) async -> Bool {
         let now = Date()
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         do {
             return try await store.acquireChannelLease(
-                channel, holder: holder, now: now, until: now.addingTimeInterval(seconds))
+                channel, holder: holder, now: now, until: now.addingTimeInterval(duration.timeInterval))
         } catch {
             logger.error("cannot take or renew the channel's lease", metadata: ["error": "\(error)"])
             return false

@@ -39,13 +39,9 @@ public struct RetryPolicy: Sendable, Hashable {
             return nil
         }
         let exponent = Double(min(max(attempts - 1, 0), 30))
-        let base = min(seconds(baseDelay) * pow(2, exponent), seconds(maxDelay))
+        let base = min(baseDelay.timeInterval * pow(2, exponent), maxDelay.timeInterval)
         var delay = base * min(max(jitter, 0), 1)
-        if let retryAfter = error.retryAfter { delay = max(delay, seconds(retryAfter)) }
+        if let retryAfter = error.retryAfter { delay = max(delay, retryAfter.timeInterval) }
         return now.addingTimeInterval(delay)
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -67,8 +67,7 @@ public final class SendRateLimiter: Sendable {
 
     /// The channel said to wait `duration` (a 429 with Retry-After): no send on it before then.
     public func pause(_ channel: ChannelID, for duration: Duration, now: Date) {
-        let until = now.addingTimeInterval(
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        let until = now.addingTimeInterval(duration.timeInterval)
         buckets.withLock { buckets in
             var bucket =
                 buckets[channel]

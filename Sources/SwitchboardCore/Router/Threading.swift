@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardAdapterKit
 
 /// Where an inbound message goes, decided from the customer's latest conversation with the same
 /// thread key on the same channel instance.
@@ -21,7 +22,7 @@ public enum Threading {
         guard let latest else { return .open }
         guard latest.status == .resolved else { return .append(conversationID: latest.id) }
         let resolvedAt = latest.resolvedAt ?? latest.lastMessageAt
-        let window = Double(reopenWindow.components.seconds) + Double(reopenWindow.components.attoseconds) / 1e18
-        return at.timeIntervalSince(resolvedAt) <= window ? .reopen(conversationID: latest.id) : .open
+        return at.timeIntervalSince(resolvedAt) <= reopenWindow.timeInterval
+            ? .reopen(conversationID: latest.id) : .open
     }
 }
