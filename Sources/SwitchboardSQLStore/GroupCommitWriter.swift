@@ -86,7 +86,7 @@ final class GroupCommitWriter: Sendable {
                             try IngestTransaction.ingestGroup(pending.batch, policy: pending.policy, now: now, db: db)
                         }
                     }
-                } catch let error as SQLError where error.kind == .storage || error.kind == .connection {
+                } catch let error as SQLError where error.isUnrecoverable {
                     throw error
                 } catch {
                     // Something in the group failed and the transaction rolled back: redo it with one

@@ -35,7 +35,7 @@ enum IngestTransaction {
                 case .rejected: return false
                 }
             }
-        } catch let error as SQLError where error.kind == .storage || error.kind == .connection {
+        } catch let error as SQLError where error.isUnrecoverable {
             throw error
         } catch {
             outcome = .rejected(reason: "\(error)")

@@ -46,6 +46,10 @@ public struct SQLError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// The disk or the server failed: retrying the same work in this transaction cannot help, so
+    /// ingest gives up on the group instead of redoing it envelope by envelope.
+    public var isUnrecoverable: Bool { kind == .storage || kind == .connection }
 }
 
 /// One result row: values by position or by column name.
