@@ -127,7 +127,8 @@ var targets: [Target] = [
     .executableTarget(
         name: "ReadBenchmark",
         dependencies: [
-            "BenchmarkSupport", "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite", "SwitchboardPostgres",
+            "BenchmarkSupport", "SwitchboardAdapterKit", "SwitchboardCore", "SwitchboardSQLStore", "SwitchboardSQLite",
+            "SwitchboardPostgres",
         ],
         path: "Benchmarks/Reads"
     ),

@@ -8,13 +8,16 @@
 # script) without computing an HMAC per body. A 2xx means the message is stored (group commit,
 # synchronous = FULL).
 #
-# usage: Benchmarks/HTTP/run.sh --binary PATH [--store SQLITE_FILE] [--seconds N] [--connections C] [--write FILE]
+# usage: Benchmarks/HTTP/run.sh --binary PATH [--store SQLITE_FILE] [--seconds N] [--connections C] [--profile] [--write FILE]
 #   --binary  a release build: swift build -c release --product switchboard --scratch-path .build-bench
+#   --profile after the measured runs, a third ingest run (not measured) under `perf record`
+#             (Debian's linux-perf; cpu-clock samples with frame-pointer call graphs): where the
+#             hub's time goes, by thread, by library and by frame, in a section of its own
 #   --store   a SQLite store to serve (copied first; default: a new empty one), e.g. the one
 #             `switchboard generate` makes (docs/benchmarks.md, "Reads at a million messages")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BINARY="" STORE="" SECONDS_EACH=10 CONNECTIONS=64 WRITE=""
+BINARY="" STORE="" SECONDS_EACH=10 CONNECTIONS=64 WRITE="" PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --binary) BINARY="$2"; shift 2 ;;
@@ -22,6 +25,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_EACH="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --write) WRITE="$2"; shift 2 ;;
+    --profile) PROFILE=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -128,7 +132,46 @@ The ingest run sent $requests requests and the store holds $stored Kannel messag
 message; requests still in flight when wrk stopped may be stored too).
 Peak RSS of the hub (VmHWM) after both runs: **$((rss_kb / 1024)) MB** (target ≤ 150 MB).
 <!-- http-ingest-benchmark:end -->"
+profile_section=""
+if [ -n "$PROFILE" ]; then
+    command -v perf >/dev/null || { echo "perf is missing (apt-get install linux-perf)" >&2; exit 1; }
+    echo "== profile: ingest under perf record (not measured)" >&2
+    run_wrk -s "$WORK/ingest.lua" "http://127.0.0.1:$PORT" >"$WORK/profile-wrk.txt" &
+    wrk_pid=$!
+    sleep 1
+    perf record -q -e cpu-clock -F 499 -g -p "$HUB_PID" -o "$WORK/perf.data" -- sleep $((SECONDS_EACH > 4 ? SECONDS_EACH - 3 : 2)) 2>/dev/null
+    wait "$wrk_pid"
+    set +o pipefail # `head` ends the reports' pipelines early
+    report() { perf report -i "$WORK/perf.data" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep '%' | swift demangle --simplified; }
+    samples=$(perf report -i "$WORK/perf.data" --stdio -g none --no-children -n --sort comm 2>/dev/null | awk '$1 ~ /%$/ { n += $2 } END { print n }')
+    by_thread=$(report --no-children --sort comm | awk '{ printf "| %s | %s |\n", $2, $1 }' | head -6)
+    by_library=$(report --no-children --sort dso | awk '{ printf "| %s | %s |\n", $2, $1 }' | head -8)
+    # Frames of the hub's own code (and its packages), by the share of samples under them.
+    frames=$(report --children --sort dso,symbol | awk '$3 == "switchboard" { share = $1; $1 = ""; $2 = ""; $3 = ""; $4 = ""; sub(/^ +/, ""); sub(/ +- +-$/, ""); printf "| %s | `%s` |\n", share, substr($0, 1, 110) }' |
+        grep -v 'thunk\|partial apply\|reabstraction\|run()\|setupThreadAndEventLoop\|ThreadOpsPosix' | head -25)
+    profile_section="<!-- http-ingest-profile:begin -->
+#### Where the hub's time goes during ingest
+
+Profiled $(date -u +%Y-%m-%dT%H:%M:%SZ): \`perf record -e cpu-clock -F 499 -g\` on the hub during a third ingest
+run like the one above, $samples samples. Percentages are of the hub's samples; wrk's own CPU is not in them.
+
+| thread | share |
+|---|---:|
+$by_thread
+
+| library | share (self) |
+|---|---:|
+$by_library
+
+| share (inclusive) | frame in the hub's code |
+|---:|---|
+$frames
+<!-- http-ingest-profile:end -->"
+    set -o pipefail
+fi
+
 echo "$section"
+[ -n "$profile_section" ] && echo "$profile_section"
 if [ -n "$WRITE" ]; then
     python3 - "$WRITE" "$section" <<'PY'
 import sys
@@ -141,4 +184,18 @@ else:
     text = text.rstrip() + "\n\n" + section + "\n"
 open(path, "w").write(text)
 PY
+    if [ -n "$profile_section" ]; then
+        python3 - "$WRITE" "$profile_section" <<'PY'
+import sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+begin, end = "<!-- http-ingest-profile:begin -->", "<!-- http-ingest-profile:end -->"
+if begin in text and end in text:
+    text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
+else:
+    marker = "<!-- http-ingest-benchmark:end -->"
+    text = text.replace(marker, marker + "\n\n" + section, 1)
+open(path, "w").write(text)
+PY
+    fi
 fi

@@ -1,6 +1,6 @@
 // Read benchmark: latency of the reads an agent's screen makes, on a store filled by
 // `switchboard generate` (or a real one): a customer's timeline page, a customer's conversation
-// list, a page of the customer list; against the cheapest read through the same path
+// list, a page of the customer list, pages of the inbox's conversation list; against the cheapest read through the same path
 // (`SELECT 1` in a read transaction) measured in the same run. Prints p50 and p99 per read and
 // their ratio to the baseline; `--write FILE` replaces this backend's section of FILE.
 //
@@ -8,6 +8,7 @@
 //   .build-bench/release/ReadBenchmark --postgres URL [--samples 5000] [--write docs/benchmarks.md]
 import BenchmarkSupport
 import Foundation
+import SwitchboardAdapterKit
 import SwitchboardCore
 import SwitchboardPostgres
 import SwitchboardSQLStore
@@ -78,11 +79,29 @@ let ids: [String] = try await store.database.read { db in
 }
 guard !ids.isEmpty else { throw ReadBenchmarkError("the store has no customers; fill it with switchboard generate") }
 
+// Positions in the inbox (open conversations), and the rarest channel, for the inbox's reads.
+let inboxRows: [(Int64, String, String)] = try await store.database.read { db in
+    try db.fetchAll(
+        "SELECT last_message_at, id, channel FROM conversations WHERE status = 'open' ORDER BY id LIMIT 100000"
+    )
+    .map { (try $0[0], try $0[1], try $0[2]) }
+}
+let inboxCursors = inboxRows.map { TimelineCursor(millis: $0.0, id: $0.1).token }
+let channelCounts = Dictionary(inboxRows.map { ($0.2, 1) }, uniquingKeysWith: +)
+let rareChannel = channelCounts.min { $0.value < $1.value }.map { ChannelID(rawValue: $0.key) }
+guard !inboxCursors.isEmpty, let rareChannel else { throw ReadBenchmarkError("the store has no open conversations") }
+let rareShare = Double(channelCounts[rareChannel.rawValue] ?? 0) / Double(inboxRows.count) * 100
+
 var random = SystemRandomNumberGenerator()
 var baseline = Latencies(name: "baseline: `SELECT 1` in a read transaction")
 var timeline = Latencies(name: "timeline page (50 entries, newest first) of a random customer")
 var conversations = Latencies(name: "conversation list of a random customer")
 var customers = Latencies(name: "customer list page (50), from a random position")
+var inboxFirst = Latencies(name: "inbox: first page (50) of every conversation, latest activity first")
+var inboxOpen = Latencies(name: "inbox: page (50) of open conversations, from a random position")
+var inboxChannel = Latencies(
+    name: "inbox: first page (50) of open conversations on the rarest channel "
+        + "(\(rareChannel.rawValue), \(String(format: "%.1f", rareShare)) % of them)")
 // Warm up the caches and connections, then interleave the reads so that noise hits all alike.
 for _ in 0..<200 {
     _ = try await store.timeline(customerID: ids.randomElement(using: &random) ?? "", limit: 50, cursor: nil)
@@ -96,6 +115,21 @@ for _ in 0..<options.samples {
     conversations.values.append(try await microseconds { _ = try await store.conversations(customerID: customer) })
     let after = ids.randomElement(using: &random)
     customers.values.append(try await microseconds { _ = try await store.customers(limit: 50, cursor: after) })
+    inboxFirst.values.append(
+        try await microseconds {
+            _ = try await store.conversations(matching: ConversationFilter(), limit: 50, cursor: nil)
+        })
+    let position = inboxCursors.randomElement(using: &random)
+    inboxOpen.values.append(
+        try await microseconds {
+            _ = try await store.conversations(
+                matching: ConversationFilter(statuses: [.open]), limit: 50, cursor: position)
+        })
+    inboxChannel.values.append(
+        try await microseconds {
+            _ = try await store.conversations(
+                matching: ConversationFilter(statuses: [.open], channel: rareChannel), limit: 50, cursor: nil)
+        })
 }
 
 let base = baseline.percentile(0.99)
@@ -120,6 +154,9 @@ let markdown = """
     \(row(timeline))
     \(row(conversations))
     \(row(customers))
+    \(row(inboxFirst))
+    \(row(inboxOpen))
+    \(row(inboxChannel))
     \(end)
     """
 print(markdown)

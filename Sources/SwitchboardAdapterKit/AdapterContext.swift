@@ -72,4 +72,14 @@ public enum DeliveryOutcome: Sendable, Hashable {
 public protocol CursorStore: Sendable {
     func value(for key: String) async throws -> String?
     func setValue(_ value: String, for key: String) async throws
+    /// Sets several keys at once. The hub's store writes them in one transaction, so a poller
+    /// that handles a batch of messages pays one commit for what it remembers about them. The
+    /// default sets them one by one.
+    func setValues(_ values: [String: String]) async throws
+}
+
+extension CursorStore {
+    public func setValues(_ values: [String: String]) async throws {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { try await setValue(value, for: key) }
+    }
 }

@@ -39,6 +39,9 @@ struct MailCall: Sendable {
     var mailFrom: String?
     var recipients: [String] = []
     var responseLimit: Int
+    /// libcurl's receive buffer (`CURLOPT_BUFFERSIZE`), when not its default. It is also the
+    /// longest IMAP response line libcurl keeps whole: a longer one loses its middle.
+    var bufferSize: Int?
 }
 
 /// What libcurl said about one transfer, before it is judged.
@@ -109,6 +112,7 @@ enum MailTransfer {
         set { sb_curl_setopt_pointer(curl, CURLOPT_DEBUGDATA, box.toOpaque()) }
         set { sb_curl_setopt_long(curl, CURLOPT_VERBOSE, 1) }
         if let custom = call.customRequest { set { sb_curl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, custom) } }
+        if let size = call.bufferSize { set { sb_curl_setopt_long(curl, CURLOPT_BUFFERSIZE, size) } }
         if let upload = call.upload {
             set { sb_curl_setopt_long(curl, CURLOPT_UPLOAD, 1) }
             set { sb_curl_setopt_offset(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count)) }

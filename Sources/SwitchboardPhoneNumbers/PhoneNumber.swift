@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A phone number as libphonenumber reads it: country calling code + national significant number.
 ///
 /// It exists so that every channel files a customer's number under one canonical key, the E.164
@@ -28,11 +30,78 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     /// ("ext. 12", ";ext=12") are recognised and dropped, as E.164 has none.
     public init(parsing raw: String, defaultRegion: String?) throws(PhoneNumberError) {
         let region = defaultRegion.map(PhoneRegions.normalizedCode)
+        let key = PhoneParseCache.Key(raw: raw, region: region)
+        if let known = PhoneParseCache.shared.answer(for: key) {
+            self = try known.get()
+            return
+        }
+        let answer: Result<PhoneNumber, PhoneNumberError>
         do {
             let parsed = try PhoneNumberParser.parse(raw, region: region)
-            self.init(countryCode: parsed.countryCode, nationalNumber: parsed.nationalNumber)
+            answer = .success(PhoneNumber(countryCode: parsed.countryCode, nationalNumber: parsed.nationalNumber))
         } catch {
-            throw PhoneNumberError(input: raw, failure: error, defaultRegion: defaultRegion)
+            answer = .failure(PhoneNumberError(input: raw, failure: error, defaultRegion: defaultRegion))
         }
+        PhoneParseCache.shared.remember(answer, for: key)
+        self = try answer.get()
+    }
+}
+
+/// Answers of ``PhoneNumber/init(parsing:defaultRegion:)`` already given, by input and region.
+///
+/// Parsing is pure and costly (metadata patterns, regular expressions): in the HTTP ingest profile
+/// (docs/benchmarks.md) it was an eighth of the hub's time, because a hub sees the same customers'
+/// numbers again and again and every number is parsed twice on the way in (by the channel's
+/// adapter, then by the store's address normalisation).
+///
+/// Bounded by two generations: when the newer one is full it becomes the older one and the
+/// oldest answers are dropped; an answer found in the older generation moves to the newer. So a
+/// working set up to `capacity` stays cached, and memory stays under twice that.
+final class PhoneParseCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var raw: String
+        var region: String?
+    }
+
+    private struct Generations {
+        var newer: [Key: Result<PhoneNumber, PhoneNumberError>] = [:]
+        var older: [Key: Result<PhoneNumber, PhoneNumberError>] = [:]
+    }
+
+    static let shared = PhoneParseCache(capacity: 16384)
+    /// Inputs longer than this are parsed each time (a number is far shorter; this keeps junk out).
+    static let maxKeyLength = 64
+
+    let capacity: Int
+    private let generations = Mutex(Generations())
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    func answer(for key: Key) -> Result<PhoneNumber, PhoneNumberError>? {
+        guard key.raw.utf8.count <= Self.maxKeyLength else { return nil }
+        return generations.withLock { cache in
+            if let answer = cache.newer[key] { return answer }
+            guard let answer = cache.older[key] else { return nil }
+            Self.insert(answer, for: key, into: &cache, capacity: capacity)
+            return answer
+        }
+    }
+
+    func remember(_ answer: Result<PhoneNumber, PhoneNumberError>, for key: Key) {
+        guard key.raw.utf8.count <= Self.maxKeyLength else { return }
+        generations.withLock { Self.insert(answer, for: key, into: &$0, capacity: capacity) }
+    }
+
+    /// How many answers are held, in both generations (tests check the bound).
+    var count: Int { generations.withLock { $0.newer.count + $0.older.count } }
+
+    private static func insert(
+        _ answer: Result<PhoneNumber, PhoneNumberError>, for key: Key, into cache: inout Generations, capacity: Int
+    ) {
+        if cache.newer.count >= capacity {
+            cache.older = cache.newer
+            cache.newer = [:]
+        }
+        cache.newer[key] = answer
     }
 }

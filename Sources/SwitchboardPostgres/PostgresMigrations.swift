@@ -11,6 +11,7 @@ import SwitchboardSQLStore
 enum PostgresMigrations {
     static let all: [(name: String, sql: String)] = [
         ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
+        ("v4-inbox-index", v4),
     ]
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
@@ -43,6 +44,12 @@ enum PostgresMigrations {
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    /// SQLite's v9: the inbox, conversations of a status by latest activity.
+    static let v4 = """
+        CREATE INDEX conversations_inbox ON conversations(status, last_message_at, id);
+        CREATE INDEX conversations_inbox_channel ON conversations(status, channel, last_message_at, id)
+        """
 
     /// SQLite's v8: only merged-away customers in `customers_merged_into`.
     static let v3 = """

@@ -70,12 +70,20 @@ struct SQLCursorStore: CursorStore {
     }
 
     func setValue(_ value: String, for key: String) async throws {
+        try await setValues([key: value])
+    }
+
+    func setValues(_ values: [String: String]) async throws {
+        guard !values.isEmpty else { return }
+        let now = Date().millis
         try await database.write { db in
-            try db.execute(
-                """
-                INSERT INTO cursors (channel, key, value, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, [channel.rawValue, key, value, Date().millis])
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    """
+                    INSERT INTO cursors (channel, key, value, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """, [channel.rawValue, key, value, now])
+            }
         }
     }
 }

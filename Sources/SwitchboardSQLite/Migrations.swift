@@ -28,8 +28,20 @@ enum Migrations {
         migrator.registerMigration("v8-merged-customers-index") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9-inbox-index") { db in
+            try db.execute(sql: v9)
+        }
         return migrator
     }
+
+    /// The inbox: conversations of a status (and of a channel), latest activity first, a page at a
+    /// time (``SQLStore/conversations(matching:limit:cursor:)``) without sorting the table. Without
+    /// the channel's index, a page of a channel with 1 % of the conversations read a hundred
+    /// times the rows (5 ms instead of 0.14 ms at 311,000 conversations).
+    static let v9 = """
+        CREATE INDEX conversations_inbox ON conversations(status, last_message_at, id);
+        CREATE INDEX conversations_inbox_channel ON conversations(status, channel, last_message_at, id);
+        """
 
     /// Only merged-away customers in `customers_merged_into` (a merge chain looks them up): with every
     /// live customer in it as NULL, the customer list walked that index and sorted 100,000 rows.

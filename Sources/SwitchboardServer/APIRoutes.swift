@@ -41,6 +41,14 @@ struct APIRoutes: Sendable {
                         customerID: id, limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
             }
         }
+        routes.get("conversations") { request, _ in
+            try await guarded {
+                try JSONResponse.make(
+                    try await store.conversations(
+                        matching: try conversationFilter(request), limit: limit(request),
+                        cursor: request.uri.queryParameters.get("cursor")))
+            }
+        }
         routes.get("conversations/:id") { _, context in
             try await guarded {
                 let id = try context.parameters.require("id")
@@ -62,6 +70,19 @@ struct APIRoutes: Sendable {
                         publicNotice: body.publicNotice, template: body.template))
                 dependencies.replyQueued()
                 return try JSONResponse.make(message, status: .accepted)
+            }
+        }
+        routes.post("conversations/:id/reply-check") { request, context in
+            try await guarded {
+                let body: ReplyCheckBody = try await decode(request)
+                let id = try context.parameters.require("id")
+                guard let conversation = try await store.conversation(id: id) else {
+                    throw StoreError(.notFound, "no conversation \(id)")
+                }
+                let customer = try await store.profile(id: conversation.customerID)?.customer
+                let findings = ReplyChecklist().check(
+                    body.text, customerName: customer?.displayName, agentName: body.author)
+                return try JSONResponse.make(["findings": findings])
             }
         }
         routes.post("conversations/:id/status") { request, context in
@@ -140,6 +161,23 @@ struct APIRoutes: Sendable {
         routes.get("channels") { _, _ in
             try JSONResponse.make(dependencies.health.all)
         }
+    }
+
+    /// `status` (comma-separated: open, pending, snoozed, resolved; all by default), `channel`,
+    /// `assignee`.
+    func conversationFilter(_ request: Request) throws -> ConversationFilter {
+        let query = request.uri.queryParameters
+        var statuses: [Conversation.Status] = []
+        for text in (query.get("status") ?? "").split(separator: ",") {
+            guard let status = Conversation.Status(rawValue: String(text)) else {
+                throw StoreError(
+                    .invalid, "status '\(text)' is not one of open, pending, snoozed, resolved (comma-separated)")
+            }
+            statuses.append(status)
+        }
+        return ConversationFilter(
+            statuses: statuses, channel: query.get("channel").map(ChannelID.init(rawValue:)),
+            assignee: query.get("assignee"))
     }
 
     func limit(_ request: Request) throws -> Int {
@@ -224,6 +262,12 @@ struct DeadLetter: Encodable {
 struct ConversationDetail: Encodable {
     var conversation: Conversation
     var messages: [Message]
+}
+
+/// A draft to check against the reply checklist, and who will sign it.
+struct ReplyCheckBody: Decodable {
+    var text: String
+    var author: String?
 }
 
 struct ReplyBody: Decodable {

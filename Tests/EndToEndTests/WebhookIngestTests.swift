@@ -67,6 +67,24 @@ struct WebhookIngestTests {
         let message = try #require(entries.first?["message"] as? [String: Any])
         #expect(message["text"] as? String == "Where is my order?")
         #expect(message["subject"] as? String == "Order 7")
+        // The inbox lists it among the open conversations, not the resolved ones.
+        let inbox = try json(try await hub.api("GET", "/conversations?status=open,pending"))
+        let listed = try #require(inbox["items"] as? [[String: Any]])
+        #expect(listed.map { $0["customer_id"] as? String } == [customerID])
+        let resolved = try json(try await hub.api("GET", "/conversations?status=resolved&channel=shop"))
+        #expect((resolved["items"] as? [[String: Any]])?.isEmpty == true)
+        // The reply checklist knows the customer's name from the profile.
+        let conversationID = try #require(listed.first?["id"] as? String)
+        let check = try json(
+            try await hub.api(
+                "POST", "/conversations/\(conversationID)/reply-check",
+                json: #"{"text":"Hello,\nunfortunately it is late.","author":"Bo Berg"}"#))
+        let findings = try #require(check["findings"] as? [[String: Any]])
+        #expect(findings.compactMap { $0["rule"] as? String } == ["customer_name", "signature", "negative_phrase"])
+        #expect((findings.first?["message"] as? String)?.contains("Ana") == true)
+        let badStatus = try await hub.api("GET", "/conversations?status=closed")
+        #expect(badStatus.status == 400)
+        #expect((try json(badStatus)["error"] as? String)?.contains("open, pending, snoozed, resolved") == true)
         #expect(!hub.log.contains(HubProcess.secret))
     }
 

@@ -44,6 +44,24 @@ import Testing
         #expect(try await client.searchUIDs(in: mailbox, from: 1000) == [])
     }
 
+    /// libcurl keeps a response line whole only if it fits its receive buffer; with a 1 KB buffer,
+    /// one `UID SEARCH UID 1:*` line for 400 mails (about 1.5 KB) would lose its middle. The
+    /// search asks in windows that fit, so every UID comes back.
+    @Test func searchFindsEveryUIDWhenOneReplyLineWouldNotFitLibcurlsBuffer() async throws {
+        try await MailPeers.start()
+        let folder = MailPeers.uniqueFolder()
+        let count = 400
+        try await MailPeers.deliverAll(
+            (0..<count).map { MailPeers.message(messageID: MailPeers.uniqueMessageID(), subject: "Message \($0)") },
+            to: "alice", folder: folder)
+        let small = CurlMailClient(messageLimit: CurlMailClient.maxMessageBytes, imapBufferSize: 1024)
+        #expect(small.searchWindow < UInt32(count / 4))
+        let mailbox = MailPeers.mailbox("alice", folder: folder)
+        #expect(try await small.searchUIDs(in: mailbox, from: 1) == Array(1...UInt32(count)))
+        #expect(try await small.searchUIDs(in: mailbox, from: 250) == Array(250...UInt32(count)))
+        #expect(try await client.searchUIDs(in: mailbox, from: 1) == Array(1...UInt32(count)))
+    }
+
     @Test func fetchReturnsTheDeliveredBytes() async throws {
         try await MailPeers.start()
         let folder = MailPeers.uniqueFolder()
@@ -107,7 +125,10 @@ import Testing
         #expect(!statusError.isRetryable && !statusError.isLoginDenied)
         let searchError = try await transportError { _ = try await client.searchUIDs(in: mailbox, from: 1) }
         #expect(!searchError.isRetryable && !searchError.isLoginDenied)
-        #expect(searchError.message.contains("could not open the folder"))
+        #expect(searchError.message.contains("Mailbox doesn't exist"))
+        let fetchError = try await transportError { _ = try await client.fetch(from: mailbox, uid: 1, uidValidity: 1) }
+        #expect(!fetchError.isRetryable && !fetchError.isLoginDenied)
+        #expect(fetchError.message.contains("could not open the folder"))
     }
 
     @Test func aWrongPasswordIsLoginDenied() async throws {

@@ -100,6 +100,22 @@ enum MailPeers {
         }
     }
 
+    /// Puts every message, in order, into `user`'s `folder` over one LMTP connection: many mails
+    /// in a second or two, where ``deliver(_:to:folder:)`` starts a process per mail.
+    static func deliverAll(_ messages: [[UInt8]], to user: String, folder: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-mails-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (index, message) in messages.enumerated() {
+            let name = String(repeating: "0", count: max(0, 8 - String(index).count)) + "\(index).eml"
+            try Data(message).write(to: directory.appendingPathComponent(name))
+        }
+        let result = try await run("/bin/bash", [deliverScript, address(user), directory.path, folder])
+        guard result.status == 0 else {
+            throw PeerError("deliver.sh \(address(user)) failed (exit \(result.status)):\n\(result.output)")
+        }
+    }
+
     /// The spooled copy (`X-Test-Mail-From`, `X-Test-Rcpt-To`, then the message as received) of
     /// the message with this Message-ID that an SMTP peer accepted; waits up to `timeout`.
     static func spooled(

@@ -19,6 +19,12 @@ struct InboundMail: Sendable {
         var rule: ThreadResolver.Rule
     }
 
+    /// The same mapper, its thread memory read and written through `state` (one batch's memory).
+    func rememberingIn(_ state: any CursorStore) -> InboundMail {
+        let resolver = ThreadResolver(ours: threads.ours, subjectThreading: threads.subjectThreading, state: state)
+        return InboundMail(channel: channel, configuration: configuration, threads: resolver, blobs: blobs)
+    }
+
     func map(_ raw: [UInt8], receivedAt: Date = Date()) async throws -> Mapped {
         let mail = MIMEParser.parse(raw)
         var warnings = mail.warnings

@@ -79,11 +79,15 @@ final class FakeHub: InboundSink {
         var conversationOf: [String: String] = [:]  // external id -> conversation id
         var failNextDeliver = false
         var rejectNext: String?
+        /// Refuses the envelope of this Message-ID once; the others in its batch are stored.
+        var rejectMessageID: String?
+        var deliverCalls = 0
     }
     let state = Mutex(State())
 
     func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] {
         try state.withLock { state in
+            state.deliverCalls += 1
             if state.failNextDeliver {
                 state.failNextDeliver = false
                 throw CancellationError()
@@ -93,6 +97,10 @@ final class FakeHub: InboundSink {
                 return batch.map { _ in .rejected(reason: reason) }
             }
             return batch.map { envelope in
+                if let id = state.rejectMessageID, envelope.externalID.hasPrefix(id + "#") {
+                    state.rejectMessageID = nil
+                    return .rejected(reason: "refused for the test")
+                }
                 if state.stored.contains(where: {
                     $0.externalID == envelope.externalID || ($0.globalID != nil && $0.globalID == envelope.globalID)
                 }) {

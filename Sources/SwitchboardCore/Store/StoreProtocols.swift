@@ -160,8 +160,25 @@ public protocol TimelineReader: Sendable {
     func timeline(customerID: String, limit: Int, cursor: String?) async throws -> Page<TimelineEntry>
     func conversation(id: String) async throws -> Conversation?
     func conversations(customerID: String) async throws -> [Conversation]
+    /// The inbox: conversations that match `filter`, latest activity first, a page at a time.
+    func conversations(matching filter: ConversationFilter, limit: Int, cursor: String?) async throws
+        -> Page<Conversation>
     func messages(conversationID: String) async throws -> [Message]
     func message(id: String) async throws -> Message?
+}
+
+/// Which conversations the inbox lists; `nil` matches any.
+public struct ConversationFilter: Sendable, Hashable {
+    public var statuses: [Conversation.Status]
+    public var channel: ChannelID?
+    public var assignee: String?
+
+    /// `statuses` empty matches every status.
+    public init(statuses: [Conversation.Status] = [], channel: ChannelID? = nil, assignee: String? = nil) {
+        self.statuses = statuses
+        self.channel = channel
+        self.assignee = assignee
+    }
 }
 
 /// Changes agents make to a conversation.
