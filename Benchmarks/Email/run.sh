@@ -201,13 +201,6 @@ MD
 )"
 echo "$SECTION"
 if [ -n "$WRITE" ]; then
-    python3 - "$WRITE" "$SECTION" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"<!-- email-ingest-benchmark:begin -->.*?<!-- email-ingest-benchmark:end -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+    python3 Benchmarks/write_section.py "$WRITE" "$SECTION"
     log "wrote the section into $WRITE"
 fi

@@ -171,31 +171,10 @@ $frames
 fi
 
 echo "$section"
-[ -n "$profile_section" ] && echo "$profile_section"
+if [ -n "$profile_section" ]; then echo "$profile_section"; fi
 if [ -n "$WRITE" ]; then
-    python3 - "$WRITE" "$section" <<'PY'
-import sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-begin, end = "<!-- http-ingest-benchmark:begin -->", "<!-- http-ingest-benchmark:end -->"
-if begin in text and end in text:
-    text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
-else:
-    text = text.rstrip() + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+    python3 Benchmarks/write_section.py "$WRITE" "$section"
     if [ -n "$profile_section" ]; then
-        python3 - "$WRITE" "$profile_section" <<'PY'
-import sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-begin, end = "<!-- http-ingest-profile:begin -->", "<!-- http-ingest-profile:end -->"
-if begin in text and end in text:
-    text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
-else:
-    marker = "<!-- http-ingest-benchmark:end -->"
-    text = text.replace(marker, marker + "\n\n" + section, 1)
-open(path, "w").write(text)
-PY
+        python3 Benchmarks/write_section.py "$WRITE" "$profile_section" "<!-- http-ingest-benchmark:end -->"
     fi
 fi
