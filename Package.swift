@@ -106,7 +106,8 @@ var targets: [Target] = [
             "SwitchboardCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]
+        ],
+        resources: [.embedInCode("Resources/openapi.yaml")]
     ),
     .target(
         name: "SwitchboardAdapters",

@@ -51,6 +51,9 @@ set -e
 # storm (503/429 then recovery) and bad input; each prints its counts (docs/fault-tests.md).
 echo "== fault tests (scripts/faults/run.sh)" >&2
 bash scripts/faults/run.sh
+# The API against its OpenAPI document: schemathesis drives the built hub (scripts/api-check.sh).
+echo "== API against its OpenAPI document (scripts/api-check.sh)" >&2
+bash scripts/api-check.sh
 # The fuzz targets' seeds through the plain build's replay tool: every seed still runs through the
 # same code the fuzzer drives (docs/fuzzing.md; the fuzzing itself is scripts/fuzz.sh, by hand).
 echo "== fuzz seeds (SwitchboardFuzz replay)" >&2

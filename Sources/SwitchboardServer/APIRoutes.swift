@@ -17,7 +17,7 @@ struct APIRoutes: Sendable {
         routes.get("customers") { request, context in
             try await guarded {
                 try JSONResponse.make(
-                    try await store.customers(limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
+                    try await store.customers(limit: limit(request), cursor: cursor(request)))
             }
         }
         routes.get("customers/:id") { request, context in
@@ -38,7 +38,7 @@ struct APIRoutes: Sendable {
                 guard try await store.profile(id: id) != nil else { throw StoreError(.notFound, "no customer \(id)") }
                 return try JSONResponse.make(
                     try await store.timeline(
-                        customerID: id, limit: limit(request), cursor: request.uri.queryParameters.get("cursor")))
+                        customerID: id, limit: limit(request), cursor: cursor(request)))
             }
         }
         routes.get("conversations") { request, _ in
@@ -46,7 +46,7 @@ struct APIRoutes: Sendable {
                 try JSONResponse.make(
                     try await store.conversations(
                         matching: try conversationFilter(request), limit: limit(request),
-                        cursor: request.uri.queryParameters.get("cursor")))
+                        cursor: cursor(request)))
             }
         }
         routes.get("conversations/:id") { _, context in
@@ -178,6 +178,11 @@ struct APIRoutes: Sendable {
         return ConversationFilter(
             statuses: statuses, channel: query.get("channel").map(ChannelID.init(rawValue:)),
             assignee: query.get("assignee"))
+    }
+
+    /// The `cursor` query parameter; empty is the same as absent (the first page).
+    func cursor(_ request: Request) -> String? {
+        request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func limit(_ request: Request) throws -> Int {

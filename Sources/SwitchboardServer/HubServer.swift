@@ -61,6 +61,11 @@ public struct HubServer: Sendable {
             try JSONResponse.make(
                 HealthReport(status: "ok", channels: dependencies.health.all, webhooks: dependencies.health.webhooks))
         }
+        router.get("/api/v1/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
+        }
         WebhookMount(dependencies: dependencies).mount(on: router)
         APIRoutes(dependencies: dependencies).mount(on: router.group("api/v1"))
         return Application(
@@ -72,6 +77,7 @@ public struct HubServer: Sendable {
 }
 
 struct HealthReport: Encodable {
+    /// Always `ok` while the hub answers; each channel's own state is in `channels`.
     var status: String
     var channels: [ChannelHealth]
     /// Outgoing webhook endpoints: deliveries waiting and dead-lettered.

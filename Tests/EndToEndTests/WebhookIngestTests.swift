@@ -100,6 +100,13 @@ struct WebhookIngestTests {
         }
         #expect(statuses == [401, 401, 200, 404, 400])
     }
+
+    @Test func theOpenAPIDocumentIsServedWithoutAToken() async throws {
+        let document = try await withHub { hub in try await hub.api("GET", "/openapi.yaml", token: nil) }
+        #expect(document.status == 200)
+        #expect(document.text.hasPrefix("openapi: 3.0.3"))
+        #expect(document.text.contains("/api/v1/conversations/{id}/replies:"))
+    }
 }
 
 func hmac(_ body: String) -> String {
