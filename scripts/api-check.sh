@@ -20,6 +20,8 @@
 # does not end, so it is left out. The venv is $SWITCHBOARD_PEERS_DIR/venv-schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source scripts/lib/daemons.sh
 BINARY=".build/debug/switchboard" EXAMPLES=40
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -40,11 +42,7 @@ WORK="$(mktemp -d /tmp/sb-api-check.XXXXXX)"
 HUB_PID=""
 log() { echo "api-check.sh: $*" >&2; }
 cleanup() {
-    if [ -n "$HUB_PID" ] && kill -0 "$HUB_PID" 2>/dev/null; then
-        kill -TERM "$HUB_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$HUB_PID" 2>/dev/null || true
-    fi
+    stop_process "$HUB_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -73,12 +71,7 @@ channels:
 YAML
 "$BINARY" serve --config "$WORK/hub.yaml" >"$WORK/hub.log" 2>&1 &
 HUB_PID=$!
-for _ in $(seq 300); do
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break
-    kill -0 "$HUB_PID" 2>/dev/null || { log "the hub did not start:"; tail -n 30 "$WORK/hub.log" >&2; exit 1; }
-    sleep 0.1
-done
-curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" || { log "the hub did not answer within 30 s"; exit 1; }
+wait_for_hub "$PORT" "$HUB_PID" "$WORK/hub.log"
 
 # Seed: three customers (two of them one person, merged), their conversations, a reply.
 post() {

@@ -19,6 +19,8 @@
 #   KEEP_WORK=1 keeps the work directory (both stores, the logs) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../../scripts/lib
+source scripts/lib/daemons.sh
 ROOT="$(pwd)"
 BINARY="" COUNT=10000 WRITE="" HELPDESK_VERSION="2.6.1"
 while [ $# -gt 0 ]; do
@@ -40,11 +42,7 @@ DH_FOLDER="bench-dh-$RUN"
 HUB_PID=""
 log() { echo "email-bench: $*" >&2; }
 cleanup() {
-    if [ -n "$HUB_PID" ] && kill -0 "$HUB_PID" 2>/dev/null; then
-        kill -TERM "$HUB_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$HUB_PID" 2>/dev/null || true
-    fi
+    stop_process "$HUB_PID"
     for folder in "$SB_FOLDER" "$DH_FOLDER"; do
         doveadm -c "$STATE/dovecot/dovecot.conf" mailbox delete -u support@example.test "$folder" 2>/dev/null || true
     done

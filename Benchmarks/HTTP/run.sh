@@ -17,6 +17,8 @@
 #             `switchboard generate` makes (docs/benchmarks.md, "Reads at a million messages")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../../scripts/lib
+source scripts/lib/daemons.sh
 BINARY="" STORE="" SECONDS_EACH=10 CONNECTIONS=64 WRITE="" PROFILE=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -37,11 +39,7 @@ PORT=23191
 SECRET="bench-kannel-secret-0123456789"
 HUB_PID=""
 cleanup() {
-    if [ -n "$HUB_PID" ] && kill -0 "$HUB_PID" 2>/dev/null; then
-        kill -TERM "$HUB_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$HUB_PID" 2>/dev/null || true
-    fi
+    stop_process "$HUB_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -88,11 +86,7 @@ sed -i "1i secret = \"$SECRET\"" "$WORK/ingest.lua"
 
 "$BINARY" serve --config "$WORK/hub.yaml" >"$WORK/hub.log" 2>&1 &
 HUB_PID=$!
-for _ in $(seq 300); do
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break
-    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
-    sleep 0.1
-done
+wait_for_hub "$PORT" "$HUB_PID" "$WORK/hub.log"
 
 run_wrk() { wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@"; }
 echo "== baseline: GET /health" >&2

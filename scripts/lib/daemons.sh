@@ -51,3 +51,27 @@ unblocked() {
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
+
+# stop_process PID: SIGTERM, then SIGKILL after 5 s; nothing if it does not run.
+stop_process() {
+    [ -n "${1:-}" ] && running "$1" || return 0
+    kill_and_wait TERM 5 "$1" || kill_and_wait KILL 5 "$1" || true
+}
+
+# wait_for_hub PORT PID LOG: waits up to 30 s for a hub's /health on 127.0.0.1:PORT; prints the
+# end of LOG and fails if the hub exits or does not answer.
+wait_for_hub() {
+    local port="$1" pid="$2" logfile="$3"
+    for _ in $(seq 300); do
+        curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return 0
+        if ! running "$pid"; then
+            echo "the hub exited before it answered; last lines of $logfile:" >&2
+            tail -n 30 "$logfile" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    echo "the hub did not answer on 127.0.0.1:$port within 30 s; last lines of $logfile:" >&2
+    tail -n 30 "$logfile" >&2
+    return 1
+}
