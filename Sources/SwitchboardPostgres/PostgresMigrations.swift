@@ -11,7 +11,7 @@ import SwitchboardSQLStore
 enum PostgresMigrations {
     static let all: [(name: String, sql: String)] = [
         ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
-        ("v4-inbox-index", v4),
+        ("v4-inbox-index", v4), ("v5-users-and-tokens", v5),
     ]
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
@@ -44,6 +44,24 @@ enum PostgresMigrations {
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    /// SQLite's v10: users and their API tokens (hashes only).
+    static let v5 = """
+        CREATE TABLE users (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            name TEXT COLLATE "C" NOT NULL UNIQUE,
+            role TEXT COLLATE "C" NOT NULL CHECK (role IN ('agent', 'admin')),
+            created_at BIGINT NOT NULL
+        );
+        CREATE TABLE api_tokens (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+            token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+            created_at BIGINT NOT NULL,
+            revoked_at BIGINT
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_id)
+        """
 
     /// SQLite's v9: the inbox, conversations of a status by latest activity.
     static let v4 = """

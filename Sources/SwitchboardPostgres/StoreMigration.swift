@@ -13,7 +13,7 @@ public struct StoreMigration: Sendable {
     /// source in insertion order (SQLite's rowid).
     public static let tables = [
         "customers", "identities", "conversations", "messages", "message_status", "message_edits", "opt_outs",
-        "outbox", "merges", "merge_suggestions", "events", "cursors", "webhook_deliveries",
+        "outbox", "merges", "merge_suggestions", "events", "cursors", "webhook_deliveries", "users", "api_tokens",
     ]
 
     /// How far the copy is: a table, and rows copied of rows in it.

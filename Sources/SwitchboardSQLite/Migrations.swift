@@ -31,8 +31,29 @@ enum Migrations {
         migrator.registerMigration("v9-inbox-index") { db in
             try db.execute(sql: v9)
         }
+        migrator.registerMigration("v10-users-and-tokens") { db in
+            try db.execute(sql: v10)
+        }
         return migrator
     }
+
+    /// The hub's users (agents and admins) and their API tokens, kept as SHA-256 hashes only.
+    static let v10 = """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('agent', 'admin')),
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY NOT NULL,
+            user_id TEXT NOT NULL REFERENCES users(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_id);
+        """
 
     /// The inbox: conversations of a status (and of a channel), latest activity first, a page at a
     /// time (``SQLStore/conversations(matching:limit:cursor:)``) without sorting the table. Without

@@ -6,14 +6,20 @@ import SwitchboardAdapterKit
 import SwitchboardCore
 
 /// The JSON API under `/api/v1`, for agents' tools and the CLI's remote use. Every route needs
-/// `Authorization: Bearer <server.api_token>`; errors are `{"error": "..."}` with a status that
-/// says whose fault it was.
+/// `Authorization: Bearer <token>`, a user's token or `server.api_token` (``APIAuthMiddleware``);
+/// user management needs an admin's. Errors are `{"error": "..."}` with a status that says whose
+/// fault it was.
 struct APIRoutes: Sendable {
     let dependencies: HubServer.Dependencies
     var store: any SwitchboardStore { dependencies.store }
 
     func mount(on api: RouterGroup<BasicRequestContext>) {
-        let routes = api.add(middleware: BearerTokenMiddleware(token: dependencies.apiToken))
+        // Two child groups: a group's middleware applies to every route added to it afterwards.
+        let routes = api.group().add(
+            middleware: APIAuthMiddleware(required: .agent, configToken: dependencies.apiToken, users: store))
+        UserRoutes(api: self).mount(
+            on: api.group().add(
+                middleware: APIAuthMiddleware(required: .admin, configToken: dependencies.apiToken, users: store)))
         routes.get("customers") { request, context in
             try await guarded {
                 try JSONResponse.make(
@@ -91,9 +97,16 @@ struct APIRoutes: Sendable {
                 guard let status = Conversation.Status(rawValue: body.status) else {
                     throw StoreError(.invalid, "'status' must be one of open, pending, snoozed, resolved")
                 }
-                return try JSONResponse.make(
-                    try await store.setStatus(
-                        conversationID: try context.parameters.require("id"), to: status, actor: body.actor ?? "api"))
+                let id = try context.parameters.require("id")
+                let before = try await store.conversation(id: id)?.status
+                let conversation = try await store.setStatus(conversationID: id, to: status, actor: body.actor ?? "api")
+                if before != status {
+                    dependencies.events.publish(
+                        .statusChanged(
+                            conversationID: conversation.id, customerID: conversation.customerID,
+                            status: status.rawValue))
+                }
+                return try JSONResponse.make(conversation)
             }
         }
         routes.post("messages/:id/retry") { _, context in
@@ -145,14 +158,16 @@ struct APIRoutes: Sendable {
                 let body: MergeBody = try await decode(request)
                 let record = try await store.merge(
                     body.source, into: body.target, actor: body.actor ?? "api", reason: body.reason)
+                dependencies.events.publish(.merged(record))
                 return try JSONResponse.make(record, status: .created)
             }
         }
         routes.post("merges/:id/undo") { request, context in
             try await guarded {
                 let body: UndoBody = try await decode(request, allowEmpty: true) ?? UndoBody()
-                return try JSONResponse.make(
-                    try await store.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api"))
+                let record = try await store.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api")
+                dependencies.events.publish(.unmerged(record))
+                return try JSONResponse.make(record)
             }
         }
         routes.get("merge-suggestions") { _, _ in
@@ -305,23 +320,4 @@ struct MergeBody: Decodable {
 
 struct UndoBody: Decodable {
     var actor: String?
-}
-
-/// Refuses API requests without the configured bearer token (compared in constant time).
-struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String?
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        guard let token else {
-            return JSONResponse.error(.unauthorized, "the API is off: set server.api_token in the config to use it")
-        }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            HMACSignature.constantTimeEquals(String(header.dropFirst(7)), token)
-        else {
-            return JSONResponse.error(.unauthorized, "send Authorization: Bearer <server.api_token>")
-        }
-        return try await next(request, context)
-    }
 }

@@ -101,6 +101,57 @@ struct WebhookIngestTests {
         #expect(statuses == [401, 401, 200, 404, 400])
     }
 
+    /// Issue 6, acceptance 4 (the API part): users' tokens, hashed in the store; an agent's token
+    /// gets 403 on admin routes; a revoked token is refused.
+    @Test func agentsAndAdminsHaveTheirOwnTokensAndAgentsCannotManageUsers() async throws {
+        try await withHub { hub in
+            let added = try hub.cli(["users", "add", "Ana Admin", "--role", "admin", "--json"])
+            #expect(added.status == 0, "\(added.error)")
+            let admin = try #require(try JSONSerialization.jsonObject(with: Data(added.output.utf8)) as? [String: Any])
+            let adminToken = try #require(admin["token"] as? String)
+            #expect(try hub.cli(["users", "add", "Ana Admin"]).status == 1, "a name is taken once")
+
+            let created = try await hub.api(
+                "POST", "/users", json: #"{"name":"Bo Agent","role":"agent"}"#, token: adminToken)
+            #expect(created.status == 201, "\(created.text)")
+            let agentToken = try #require(try json(created)["token"] as? String)
+
+            #expect(try await hub.api("GET", "/customers", token: agentToken).status == 200)
+            #expect(try await hub.api("GET", "/conversations", token: agentToken).status == 200)
+            let forbidden = try await hub.api("GET", "/users", token: agentToken)
+            #expect(forbidden.status == 403)
+            #expect(try json(forbidden)["error"] as? String == "this needs an admin; Bo Agent is an agent")
+            #expect(try await hub.api("POST", "/users", json: #"{"name":"Eve"}"#, token: agentToken).status == 403)
+            #expect(try await hub.api("GET", "/users", token: adminToken).status == 200)
+            #expect(try await hub.api("GET", "/users").status == 200, "server.api_token acts as an admin")
+
+            // Revoked: refused at once. The token itself is nowhere in the store or the log.
+            let users = try #require(
+                try JSONSerialization.jsonObject(with: Data(try hub.cli(["users", "list", "--json"]).output.utf8))
+                    as? [[String: Any]])
+            #expect(users.compactMap { $0["name"] as? String } == ["Ana Admin", "Bo Agent"])
+            let issued = try await hub.api(
+                "POST", "/users/\(users[1]["id"] as? String ?? "")/tokens", token: adminToken)
+            #expect(issued.status == 201)
+            let record = try #require(try json(issued)["record"] as? [String: Any])
+            let revoke = try hub.cli(["users", "revoke", record["id"] as? String ?? ""])
+            #expect(revoke.status == 0, "\(revoke.error)")
+            let revokedToken = try #require(try json(issued)["token"] as? String)
+            let refused = try await hub.api("GET", "/customers", token: revokedToken)
+            #expect(refused.status == 401)
+            #expect(try json(refused)["error"] as? String == "the token is unknown or revoked")
+            #expect(!hub.log.contains(agentToken) && !hub.log.contains(adminToken))
+            // The database, its WAL and the config's directory: no token in clear anywhere.
+            let files = try FileManager.default.contentsOfDirectory(atPath: hub.directory.path)
+            #expect(files.contains("hub.sqlite"))
+            for file in files where !file.hasSuffix("blobs") {
+                let bytes = try Data(contentsOf: hub.directory.appendingPathComponent(file))
+                #expect(bytes.range(of: Data(agentToken.utf8)) == nil, "\(file)")
+                #expect(bytes.range(of: Data(adminToken.utf8)) == nil, "\(file)")
+            }
+        }
+    }
+
     @Test func theOpenAPIDocumentIsServedWithoutAToken() async throws {
         let document = try await withHub { hub in try await hub.api("GET", "/openapi.yaml", token: nil) }
         #expect(document.status == 200)

@@ -103,7 +103,7 @@ struct DeliveryConfigTests {
         ),
         (
             "  - id: crm\n    url: https://x.example\n    secret: ${HOOK}\n    events: [message.recieved]\n",
-            "test.yaml:6: webhooks[0].events: 'message.recieved' is not an event; use message.received, message.edited, message.delivery, customer.merged, customer.unmerged"
+            "test.yaml:6: webhooks[0].events: 'message.recieved' is not an event; use message.received, message.edited, message.delivery, customer.merged, customer.unmerged, conversation.status"
         ),
         (
             "  - id: crm\n    url: https://x.example\n    secret: ${HOOK}\n  - id: crm\n    url: https://y.example\n    secret: ${HOOK}\n",

@@ -91,6 +91,20 @@ struct WebhookDeliveryTests {
         #expect(deliveries.first?.payload.contains(#""source_customer_id":"cus_a""#) == true)
     }
 
+    @Test func aStatusChangeIsAnEventWithTheConversationAndTheNewStatus() throws {
+        let all = WebhookEndpoint(id: "all", url: "https://x.example/h", secret: "hook-secret-0123456789")
+        let deliveries = try WebhookEventRecorder.deliveries(
+            for: .statusChanged(conversationID: "con_1", customerID: "cus_1", status: "resolved"), message: nil,
+            endpoints: [all], now: Date())
+        #expect(deliveries.map(\.event) == [.conversationStatus])
+        let payload = try #require(deliveries.first?.payload)
+        #expect(payload.contains(#""event":"conversation.status""#))
+        #expect(payload.contains(#""conversation_id":"con_1""#) && payload.contains(#""status":"resolved""#))
+        let live = try LiveEvent.serverSentEvent(
+            .statusChanged(conversationID: "con_1", customerID: "cus_1", status: "open"))
+        #expect(live.hasPrefix("event: conversation.status\n"))
+    }
+
     @Test func failuresAreRetriedWithTheSameIDAndBodyThenDeadLetteredVisiblyAndRetriedByHand() async throws {
         try await withTemporaryStore { store in
             let (_, deliveries) = try await receivedEvent(store)

@@ -9,6 +9,8 @@ public enum HubEvent: Sendable, Hashable, Codable {
     case deliveryUpdated(messageID: String, status: String)
     case merged(MergeRecord)
     case unmerged(MergeRecord)
+    /// An agent changed a conversation's status (open, pending, snoozed, resolved).
+    case statusChanged(conversationID: String, customerID: String, status: String)
 }
 
 /// Where an event happened: in this process, or in another hub process on the same database

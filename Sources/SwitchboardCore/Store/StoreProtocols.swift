@@ -188,6 +188,21 @@ public protocol ConversationStore: Sendable {
     func setStatus(conversationID: String, to status: Conversation.Status, actor: String) async throws -> Conversation
 }
 
+/// The people who use the hub and their API tokens (stored hashed).
+public protocol UserStore: Sendable {
+    /// A new user; a name already taken is a conflict.
+    func createUser(name: String, role: User.Role) async throws -> User
+    /// Every user, oldest first.
+    func users() async throws -> [User]
+    func user(named name: String) async throws -> User?
+    /// A new token for the user (who may hold several); the secret is in the result only.
+    func issueToken(forUser userID: String) async throws -> IssuedToken
+    /// Revokes a token by its id; revoking twice is fine.
+    func revokeToken(id: String) async throws -> APIToken
+    /// The user a token belongs to, if the token exists and is not revoked.
+    func user(forToken token: String) async throws -> User?
+}
+
 /// Poller positions for every channel instance.
 public protocol CursorStoreProvider: Sendable {
     func cursorStore(for channel: ChannelID) -> any CursorStore
@@ -206,7 +221,7 @@ public protocol ChannelLeaseStore: Sendable {
 
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
 public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
-    & WebhookDeliveryStore
+    & WebhookDeliveryStore & UserStore
     & CursorStoreProvider & ChannelLeaseStore
 
 /// A store operation that could not be done; the message says why and what to do.

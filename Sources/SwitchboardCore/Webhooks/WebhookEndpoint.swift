@@ -39,6 +39,8 @@ public enum WebhookEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     case customerMerged = "customer.merged"
     /// A merge was undone (`data.merge`).
     case customerUnmerged = "customer.unmerged"
+    /// A conversation's status changed (`data.conversation_id`, `data.customer_id`, `data.status`).
+    case conversationStatus = "conversation.status"
 }
 
 /// The signing rule of outgoing webhooks, the same as the bridge protocol's:

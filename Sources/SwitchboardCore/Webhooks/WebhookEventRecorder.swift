@@ -45,7 +45,7 @@ public struct WebhookEventRecorder: Service {
     static func messageID(of event: HubEvent) -> String? {
         switch event {
         case .messageStored(let id, _, _), .messageEdited(let id, _, _), .deliveryUpdated(let id, _): id
-        case .merged, .unmerged: nil
+        case .merged, .unmerged, .statusChanged: nil
         }
     }
 
@@ -86,6 +86,8 @@ public struct WebhookEventRecorder: Service {
             )
         case .merged(let record): (.customerMerged, WebhookEventData(merge: record))
         case .unmerged(let record): (.customerUnmerged, WebhookEventData(merge: record))
+        case .statusChanged(let conversation, let customer, let status):
+            (.conversationStatus, WebhookEventData(conversationID: conversation, customerID: customer, status: status))
         }
     }
 }

@@ -1,0 +1,88 @@
+import Foundation
+import SwitchboardAdapterKit
+import SwitchboardCore
+
+/// Users and their API tokens. A token is stored as its SHA-256 only, found by that hash.
+extension SQLStore: UserStore {
+    public func createUser(name: String, role: User.Role) async throws -> User {
+        guard name.unicodeScalars.count <= 100, !name.contains(where: \.isNewline) else {
+            throw StoreError(.invalid, "a user's name is 1 to 100 characters on one line")
+        }
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw StoreError(.invalid, "a user's name is 1 to 100 characters on one line") }
+        let user = User(id: SortableID.make("usr_"), name: name, role: role, createdAt: Date(millis: Date().millis))
+        return try await database.write { db in
+            if try db.fetchOne("SELECT id FROM users WHERE name = ?", [name]) != nil {
+                throw StoreError(.conflict, "there is already a user named \(name)")
+            }
+            try db.execute(
+                "INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                [user.id, user.name, user.role.rawValue, user.createdAt.millis])
+            return user
+        }
+    }
+
+    public func users() async throws -> [User] {
+        try await database.read { db in
+            try db.fetchAll("SELECT id, name, role, created_at FROM users ORDER BY id").map(Self.user)
+        }
+    }
+
+    public func user(named name: String) async throws -> User? {
+        try await database.read { db in
+            try db.fetchOne("SELECT id, name, role, created_at FROM users WHERE name = ?", [name]).map(Self.user)
+        }
+    }
+
+    public func issueToken(forUser userID: String) async throws -> IssuedToken {
+        let token = APITokenSecret.generate()
+        let record = APIToken(id: SortableID.make("tok_"), userID: userID, createdAt: Date(millis: Date().millis))
+        try await database.write { db in
+            guard try db.fetchOne("SELECT id FROM users WHERE id = ?", [userID]) != nil else {
+                throw StoreError(.notFound, "no user \(userID); list them with `switchboard users list`")
+            }
+            try db.execute(
+                "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                [record.id, userID, APITokenSecret.hash(token), record.createdAt.millis])
+        }
+        return IssuedToken(token: token, record: record)
+    }
+
+    public func revokeToken(id: String) async throws -> APIToken {
+        try await database.write { db in
+            guard
+                let row = try db.fetchOne(
+                    "SELECT id, user_id, created_at, revoked_at FROM api_tokens WHERE id = ?", [id])
+            else { throw StoreError(.notFound, "no token \(id)") }
+            var token = APIToken(
+                id: try row[0], userID: try row[1], createdAt: Date(millis: try row[2]),
+                revokedAt: (try row[3] as Int64?).map(Date.init(millis:)))
+            if token.revokedAt == nil {
+                let now = Date()
+                try db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", [now.millis, id])
+                token.revokedAt = Date(millis: now.millis)
+            }
+            return token
+        }
+    }
+
+    public func user(forToken token: String) async throws -> User? {
+        guard token.hasPrefix(APITokenSecret.prefix), token.utf8.count < 200 else { return nil }
+        let hash = APITokenSecret.hash(token)
+        return try await database.read { db in
+            try db.fetchOne(
+                """
+                SELECT users.id, users.name, users.role, users.created_at FROM api_tokens
+                JOIN users ON users.id = api_tokens.user_id
+                WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL
+                """, [hash]
+            ).map(Self.user)
+        }
+    }
+
+    static func user(_ row: SQLRow) throws -> User {
+        User(
+            id: try row[0], name: try row[1], role: User.Role(rawValue: try row[2]) ?? .agent,
+            createdAt: Date(millis: try row[3]))
+    }
+}
