@@ -23,6 +23,7 @@ let plugins: [(folder: String, module: String, dependencies: [Target.Dependency]
     ("Matrix", "MatrixAdapter", ["SwitchboardAdapterKit"]),
     // The bridge reads envelopes with the webhook channel's parser: one JSON message format.
     ("Bridge", "BridgeAdapter", ["SwitchboardAdapterKit", "WebhookAdapter"]),
+    ("WebChat", "WebChatAdapter", ["SwitchboardAdapterKit"]),
     // scripts/new-adapter.py adds new plugins above this line.
 ]
 
@@ -45,6 +46,8 @@ var targets: [Target] = [
         name: "SwitchboardCore",
         dependencies: [
             "SwitchboardAdapterKit",
+            // PBKDF2 for agents' passwords (BoringSSL's, fast enough to use enough rounds).
+            .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]
@@ -105,9 +108,13 @@ var targets: [Target] = [
         dependencies: [
             "SwitchboardCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
-        resources: [.embedInCode("Resources/openapi.yaml")]
+        resources: [
+            .embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/inbox.js"),
+            .embedInCode("Resources/inbox.css"),
+        ]
     ),
     .target(
         name: "SwitchboardAdapters",
@@ -204,6 +211,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: targets
 )

@@ -5,12 +5,13 @@
 # jsonschema), then builds once and runs every test (unit, store, and end-to-end tests that start
 # the built binary and drive it over HTTP, IMAP, SMTP, Kannel's SMS interfaces, the Matrix
 # client-server API and IRC through the example bridge), then the fault tests (scripts/faults/), then
-# follows docs/adapters.md step by step.
+# drives the web inbox and chat widget in headless Chromium, then follows docs/adapters.md step by step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 # The build's packages and the peers' in one apt-get run.
-ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl kannel kannel-extras ngircd postgresql
+ensure_packages dovecot-imapd dovecot-lmtpd python3-venv openssl kannel kannel-extras ngircd postgresql \
+    chromium fonts-noto-color-emoji
 export SWIFT_DETERMINISTIC_HASHING=1
 
 bash scripts/check-plugins.sh
@@ -54,6 +55,11 @@ bash scripts/faults/run.sh
 # The API against its OpenAPI document: schemathesis drives the built hub (scripts/api-check.sh).
 echo "== API against its OpenAPI document (scripts/api-check.sh)" >&2
 bash scripts/api-check.sh
+# The web inbox and the chat widget in real headless Chromium (Playwright): login, one timeline
+# across two channels, a reply and its delivery state live, the visitor's side live, CSRF
+# (scripts/browser-test.sh; it also refreshes the screenshots in docs/screenshots).
+echo "== web inbox and chat widget in Chromium (scripts/browser-test.sh)" >&2
+bash scripts/browser-test.sh
 # The fuzz targets' seeds through the plain build's replay tool: every seed still runs through the
 # same code the fuzzer drives (docs/fuzzing.md; the fuzzing itself is scripts/fuzz.sh, by hand).
 echo "== fuzz seeds (SwitchboardFuzz replay)" >&2

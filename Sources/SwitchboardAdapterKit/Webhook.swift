@@ -42,11 +42,23 @@ public struct WebhookResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    /// More header fields (`Set-Cookie`, CORS), in order.
+    public var headers: [(name: String, value: String)]
+    /// A body written as it is produced, instead of ``body``: for a route that streams (a web
+    /// chat's Server-Sent Events). The server writes each chunk as it comes and ends the response
+    /// when the stream finishes, the client leaves or the hub shuts down; the producer learns of
+    /// the end through the stream's `onTermination`.
+    public var stream: AsyncStream<[UInt8]>?
 
-    public init(status: Int = 200, contentType: String = "application/json", body: [UInt8] = Array("{}".utf8)) {
+    public init(
+        status: Int = 200, contentType: String = "application/json", body: [UInt8] = Array("{}".utf8),
+        headers: [(name: String, value: String)] = [], stream: AsyncStream<[UInt8]>? = nil
+    ) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.headers = headers
+        self.stream = stream
     }
 
     public static let ok = WebhookResponse()

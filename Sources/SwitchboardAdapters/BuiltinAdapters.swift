@@ -8,6 +8,7 @@ import SwitchboardAdapterKit
 import SwitchboardCore
 import TelegramAdapter
 import TwilioAdapter
+import WebChatAdapter
 import WebhookAdapter
 import XAdapter
 
@@ -28,6 +29,7 @@ public enum BuiltinAdapters {
         XAdapter.self,
         MatrixAdapter.self,
         BridgeAdapter.self,
+        WebChatAdapter.self,
         // scripts/new-adapter.py adds new adapters above this line.
     ]
 

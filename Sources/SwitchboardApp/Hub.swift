@@ -85,7 +85,8 @@ public struct Hub {
         let server = HubServer(
             HubServer.Dependencies(
                 store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
-                replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger))
+                replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger,
+                hubSecret: hubSecret, publicBaseURL: config.server.publicURL, cannedReplies: config.cannedReplies))
         // Several hubs on one database: each channel's background work (polling) runs in the one
         // process that holds its lease.
         let processName = Self.processName()

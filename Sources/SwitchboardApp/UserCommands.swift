@@ -8,7 +8,7 @@ import SwitchboardSQLStore
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "Agents, admins and their API tokens.",
-        subcommands: [Add.self, List.self, Token.self, Revoke.self])
+        subcommands: [Add.self, List.self, Token.self, Revoke.self, Password.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -77,6 +77,37 @@ struct UsersCommand: AsyncParsableCommand {
             let store = try options.openStore()
             let token = try await storeCall { try await store.revokeToken(id: id) }
             try options.output(token) { "revoked \(token.id)" }
+        }
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password for the web inbox, read from standard input (one line).",
+            discussion: """
+                The password is read from standard input so it stays out of the shell's history and the
+                process list: `printf '%s\\n' "$PASSWORD" | switchboard users password "Bo Berg"`. Setting it
+                ends the user's open web sessions.
+                """)
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The user's name.") var name: String
+
+        func run() async throws {
+            let store = try options.openStore()
+            guard let user = try await store.user(named: name) else {
+                printError("error: no user named \(name); list them with `switchboard users list`")
+                throw ExitCode(1)
+            }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                printError("error: no password on standard input; pipe it in, e.g. printf '%s\\n' \"$PASSWORD\" | …")
+                throw ExitCode(2)
+            }
+            if let problem = PasswordHash.problem(with: line) {
+                printError("error: \(problem)")
+                throw ExitCode(2)
+            }
+            let hash = try await PasswordHash.make(line)
+            try await storeCall { try await store.setPasswordHash(hash, forUser: user.id) }
+            try options.output(["user": user.id, "password": "set"]) { "password set for \(user.name)" }
         }
     }
 

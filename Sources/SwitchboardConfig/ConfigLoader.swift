@@ -77,7 +77,10 @@ public struct ConfigLoader: Sendable {
             return Result(config: nil, diagnostics: diagnostics)
         }
 
-        let sections = ["server", "storage", "identity", "conversations", "outbox", "opt_out", "webhooks", "channels"]
+        let sections = [
+            "server", "storage", "identity", "conversations", "outbox", "opt_out", "webhooks", "channels",
+            "canned_replies",
+        ]
         for entry in Self.entries(root) where !sections.contains(entry.key) {
             report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
         }
@@ -96,6 +99,7 @@ public struct ConfigLoader: Sendable {
         let optOut: OptOutSection? = section("opt_out", in: root, default: OptOutSection(), report: report)
         let channels = checkChannels(root, report: report)
         let webhooks: [WebhookEntry]? = section("webhooks", in: root, default: [], report: report)
+        let canned: [CannedReplyEntry]? = section("canned_replies", in: root, default: [], report: report)
         var webhookLines: [String: Int] = [:]
         for (index, entry) in (webhooks ?? []).enumerated() {
             let line = root.entry("webhooks")?.value.item(index)?.entry("id")?.line ?? 0
@@ -107,7 +111,7 @@ public struct ConfigLoader: Sendable {
         }
 
         guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
-            let channels, let webhooks
+            let channels, let webhooks, let canned
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
@@ -125,7 +129,7 @@ public struct ConfigLoader: Sendable {
                 baseDelay: outbox.baseDelay?.duration ?? defaults.baseDelay,
                 maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay,
                 maxRateLimited: outbox.maxRateLimited ?? defaults.maxRateLimited),
-            channels: channels, webhooks: webhooks.map(\.endpoint), file: file)
+            channels: channels, webhooks: webhooks.map(\.endpoint), cannedReplies: canned.map(\.reply), file: file)
         return Result(config: config, diagnostics: [])
     }
 

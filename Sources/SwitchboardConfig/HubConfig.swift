@@ -13,6 +13,8 @@ public struct HubConfig: Sendable {
     public var channels: [ChannelConfig]
     /// `webhooks:` — the customer's own systems that receive the hub's events, signed.
     public var webhooks: [WebhookEndpoint]
+    /// `canned_replies:` — the team's saved answers, offered in the web inbox's reply box.
+    public var cannedReplies: [CannedReply] = []
     /// The file it was read from, for messages.
     public var file: String
 

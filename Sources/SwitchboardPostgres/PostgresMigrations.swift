@@ -12,6 +12,7 @@ enum PostgresMigrations {
     static let all: [(name: String, sql: String)] = [
         ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
         ("v4-inbox-index", v4), ("v5-users-and-tokens", v5),
+        ("v6-passwords-and-sessions", v6),
     ]
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
@@ -44,6 +45,13 @@ enum PostgresMigrations {
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    /// SQLite's v11: password hashes, and sessions as tokens that expire.
+    static let v6 = """
+        ALTER TABLE users ADD COLUMN password_hash TEXT COLLATE "C";
+        ALTER TABLE api_tokens ADD COLUMN kind TEXT COLLATE "C" NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'session'));
+        ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT
+        """
 
     /// SQLite's v10: users and their API tokens (hashes only).
     static let v5 = """

@@ -102,12 +102,16 @@ enum ProfileQueries {
         return record
     }
 
+    /// Appends a system event to the customer's timeline; returns its id.
+    @discardableResult
     static func recordEvent(
         customerID: String, conversationID: String? = nil, kind: String, actor: String, detail: String, now: Date,
         db: any SQLSession
-    ) throws {
+    ) throws -> String {
+        let id = SortableID.make("evt_", at: now)
         try db.execute(
             "INSERT INTO events (id, customer_id, conversation_id, kind, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [SortableID.make("evt_", at: now), customerID, conversationID, kind, actor, detail, now.millis])
+            [id, customerID, conversationID, kind, actor, detail, now.millis])
+        return id
     }
 }

@@ -27,4 +27,79 @@ extension SQLStore: ConversationStore {
             return conversation
         }
     }
+
+    public func update(conversationID: String, _ change: ConversationChange, actor: String) async throws
+        -> Conversation
+    {
+        let tags = try change.tags.map(ConversationChange.normalizedTags)
+        if let priority = change.priority, !ConversationChange.priorities.contains(priority) {
+            throw StoreError(.invalid, "priority must be 0 (normal) to 3 (urgent)")
+        }
+        let assignee = try change.assignee.map { name -> String? in
+            guard let name else { return nil }
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { return nil }
+            guard trimmed.count <= 100, !trimmed.contains(where: \.isNewline) else {
+                throw StoreError(.invalid, "an assignee is a user's name, 1 to 100 characters on one line")
+            }
+            return trimmed
+        }
+        return try await database.write { db in
+            let now = Date()
+            var conversation = try Self.lockedConversation(conversationID, db: db)
+            var events: [(kind: String, detail: String)] = []
+            if let assignee, assignee != conversation.assignee {
+                if let name = assignee, try db.fetchOne("SELECT id FROM users WHERE name = ?", [name]) == nil {
+                    throw StoreError(.invalid, "no user named \(name) to assign to; see `switchboard users list`")
+                }
+                events.append(("assignment", "\(conversation.assignee ?? "nobody") → \(assignee ?? "nobody")"))
+                conversation.assignee = assignee
+            }
+            if let tags, tags != conversation.tags {
+                events.append(("tags", tags.isEmpty ? "no tags" : tags.joined(separator: ", ")))
+                conversation.tags = tags
+            }
+            if let priority = change.priority, priority != conversation.priority {
+                events.append(("priority", "\(conversation.priority) → \(priority)"))
+                conversation.priority = priority
+            }
+            guard !events.isEmpty else { return conversation }
+            try db.execute(
+                "UPDATE conversations SET assignee = ?, tags = ?, priority = ? WHERE id = ?",
+                [conversation.assignee, try Rows.json(conversation.tags), conversation.priority, conversationID])
+            for event in events {
+                try ProfileQueries.recordEvent(
+                    customerID: conversation.customerID, conversationID: conversationID, kind: event.kind,
+                    actor: actor, detail: event.detail, now: now, db: db)
+            }
+            return conversation
+        }
+    }
+
+    public func addNote(conversationID: String, text: String, author: String) async throws -> SystemEvent {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 20_000 else {
+            throw StoreError(.invalid, "a note is 1 to 20,000 characters")
+        }
+        return try await database.write { db in
+            let now = Date(millis: Date().millis)
+            let conversation = try Self.lockedConversation(conversationID, db: db)
+            let id = try ProfileQueries.recordEvent(
+                customerID: conversation.customerID, conversationID: conversationID, kind: "note", actor: author,
+                detail: text, now: now, db: db)
+            return SystemEvent(
+                id: id, customerID: conversation.customerID, conversationID: conversationID, kind: "note",
+                actor: author, detail: text, at: now)
+        }
+    }
+
+    static func lockedConversation(_ id: String, db: any SQLSession) throws -> Conversation {
+        guard
+            let row = try db.fetchOne(
+                "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?", [id])
+        else {
+            throw StoreError(.notFound, "no conversation \(id); see the customer's timeline for ids")
+        }
+        return try Rows.conversation(row)
+    }
 }

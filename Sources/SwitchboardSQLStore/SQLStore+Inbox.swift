@@ -29,6 +29,13 @@ extension SQLStore {
             residual += " AND assignee = ?"
             residualArguments.append(.text(assignee))
         }
+        if let tag = filter.tag {
+            // Tags are stored as a JSON array of plain names (ConversationChange.normalizedTags).
+            let escaped = tag.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            residual += " AND tags LIKE ? ESCAPE '\\'"
+            residualArguments.append(.text("%\"\(escaped)\"%"))
+        }
         var parts: [String] = []
         var arguments: [SQLValue] = []
         for (index, status) in statuses.sorted(by: { $0.rawValue < $1.rawValue }).enumerated() {

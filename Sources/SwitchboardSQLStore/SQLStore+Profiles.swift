@@ -98,9 +98,9 @@ extension SQLStore: InboxStore {
     }
 
     @discardableResult
-    public func apply(_ updates: [StatusUpdate]) async throws -> Int {
+    public func apply(_ updates: [StatusUpdate]) async throws -> [AppliedStatus] {
         try await database.write { db in
-            var matched = 0
+            var matched: [AppliedStatus] = []
             for update in updates {
                 guard
                     let messageID = try
@@ -108,7 +108,7 @@ extension SQLStore: InboxStore {
                             "SELECT id FROM messages WHERE channel = ? AND external_id = ? AND direction = 'outbound'",
                             [update.channel.rawValue, update.externalID]) as String?)
                 else { continue }
-                matched += 1
+                matched.append(AppliedStatus(messageID: messageID, status: update.status))
                 try db.execute(
                     "INSERT INTO message_status (message_id, status, at, detail) VALUES (?, ?, ?, ?)",
                     [messageID, update.status.name, update.at.millis, update.status.reason])

@@ -66,7 +66,7 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func user(forToken token: String) async throws -> User? {
+    public func user(forToken token: String, kind: APIToken.Kind) async throws -> User? {
         guard token.hasPrefix(APITokenSecret.prefix), token.utf8.count < 200 else { return nil }
         let hash = APITokenSecret.hash(token)
         return try await database.read { db in
@@ -74,9 +74,62 @@ extension SQLStore: UserStore {
                 """
                 SELECT users.id, users.name, users.role, users.created_at FROM api_tokens
                 JOIN users ON users.id = api_tokens.user_id
-                WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL
-                """, [hash]
+                WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND api_tokens.kind = ?
+                AND (api_tokens.expires_at IS NULL OR api_tokens.expires_at > ?)
+                """, [hash, kind.rawValue, Date().millis]
             ).map(Self.user)
+        }
+    }
+
+    public func issueSession(forUser userID: String, expiresAt: Date) async throws -> IssuedToken {
+        let token = APITokenSecret.generate()
+        let record = APIToken(id: SortableID.make("ses_"), userID: userID, createdAt: Date(millis: Date().millis))
+        try await database.write { db in
+            guard try db.fetchOne("SELECT id FROM users WHERE id = ?", [userID]) != nil else {
+                throw StoreError(.notFound, "no user \(userID)")
+            }
+            // Sessions that ended are of no use to anyone: each login clears the user's.
+            try db.execute(
+                "DELETE FROM api_tokens WHERE user_id = ? AND kind = 'session' AND expires_at <= ?",
+                [userID, record.createdAt.millis])
+            try db.execute(
+                """
+                INSERT INTO api_tokens (id, user_id, token_hash, created_at, kind, expires_at)
+                VALUES (?, ?, ?, ?, 'session', ?)
+                """, [record.id, userID, APITokenSecret.hash(token), record.createdAt.millis, expiresAt.millis])
+        }
+        return IssuedToken(token: token, record: record)
+    }
+
+    public func revokeSession(token: String) async throws {
+        let hash = APITokenSecret.hash(token)
+        try await database.write { db in
+            try db.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND kind = 'session' AND revoked_at IS NULL",
+                [Date().millis, hash])
+        }
+    }
+
+    public func setPasswordHash(_ hash: String, forUser userID: String) async throws {
+        try await database.write { db in
+            guard try db.fetchOne("SELECT id FROM users WHERE id = ?", [userID]) != nil else {
+                throw StoreError(.notFound, "no user \(userID); list them with `switchboard users list`")
+            }
+            try db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hash, userID])
+            // A new password ends every web session the old one opened.
+            try db.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND kind = 'session' AND revoked_at IS NULL",
+                [Date().millis, userID])
+        }
+    }
+
+    public func credentials(named name: String) async throws -> (user: User, passwordHash: String?)? {
+        try await database.read { db in
+            guard
+                let row = try db.fetchOne(
+                    "SELECT id, name, role, created_at, password_hash FROM users WHERE name = ?", [name])
+            else { return nil }
+            return (try Self.user(row), try row[4] as String?)
         }
     }
 

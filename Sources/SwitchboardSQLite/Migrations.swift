@@ -34,8 +34,19 @@ enum Migrations {
         migrator.registerMigration("v10-users-and-tokens") { db in
             try db.execute(sql: v10)
         }
+        migrator.registerMigration("v11-passwords-and-sessions") { db in
+            try db.execute(sql: v11)
+        }
         return migrator
     }
+
+    /// The web inbox's logins: a password hash per user (``PasswordHash``), and sessions as tokens
+    /// of kind `session` that expire.
+    static let v11 = """
+        ALTER TABLE users ADD COLUMN password_hash TEXT;
+        ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'session'));
+        ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+        """
 
     /// The hub's users (agents and admins) and their API tokens, kept as SHA-256 hashes only.
     static let v10 = """

@@ -12,6 +12,7 @@ import SwitchboardCore
 struct APIRoutes: Sendable {
     let dependencies: HubServer.Dependencies
     var store: any SwitchboardStore { dependencies.store }
+    var actions: AgentActions { AgentActions(dependencies: dependencies) }
 
     func mount(on api: RouterGroup<BasicRequestContext>) {
         // Two child groups: a group's middleware applies to every route added to it afterwards.
@@ -69,13 +70,32 @@ struct APIRoutes: Sendable {
         routes.post("conversations/:id/replies") { request, context in
             try await guarded {
                 let body: ReplyBody = try await decode(request)
-                let message = try await store.enqueueReply(
+                let message = try await actions.reply(
                     ReplyRequest(
                         conversationID: try context.parameters.require("id"), text: body.text ?? "",
                         author: body.author ?? "agent", subject: body.subject, visibility: body.visibility,
-                        publicNotice: body.publicNotice, template: body.template))
-                dependencies.replyQueued()
+                        publicNotice: body.publicNotice, template: body.template),
+                    channel: body.channel.map(ChannelID.init(rawValue:)))
                 return try JSONResponse.make(message, status: .accepted)
+            }
+        }
+        routes.patch("conversations/:id") { request, context in
+            try await guarded {
+                let body: ConversationPatch = try await decode(request)
+                var change = ConversationChange(tags: body.tags, priority: body.priority)
+                if let assignee = body.assignee { change.assignee = .some(assignee.isEmpty ? nil : assignee) }
+                return try JSONResponse.make(
+                    try await store.update(
+                        conversationID: try context.parameters.require("id"), change, actor: body.actor ?? "api"))
+            }
+        }
+        routes.post("conversations/:id/notes") { request, context in
+            try await guarded {
+                let body: NoteBody = try await decode(request)
+                return try JSONResponse.make(
+                    try await store.addNote(
+                        conversationID: try context.parameters.require("id"), text: body.text,
+                        author: body.author ?? "api"), status: .created)
             }
         }
         routes.post("conversations/:id/reply-check") { request, context in
@@ -97,16 +117,9 @@ struct APIRoutes: Sendable {
                 guard let status = Conversation.Status(rawValue: body.status) else {
                     throw StoreError(.invalid, "'status' must be one of open, pending, snoozed, resolved")
                 }
-                let id = try context.parameters.require("id")
-                let before = try await store.conversation(id: id)?.status
-                let conversation = try await store.setStatus(conversationID: id, to: status, actor: body.actor ?? "api")
-                if before != status {
-                    dependencies.events.publish(
-                        .statusChanged(
-                            conversationID: conversation.id, customerID: conversation.customerID,
-                            status: status.rawValue))
-                }
-                return try JSONResponse.make(conversation)
+                return try JSONResponse.make(
+                    try await actions.setStatus(
+                        conversationID: try context.parameters.require("id"), to: status, actor: body.actor ?? "api"))
             }
         }
         routes.post("messages/:id/retry") { _, context in
@@ -156,17 +169,15 @@ struct APIRoutes: Sendable {
         routes.post("merges") { request, _ in
             try await guarded {
                 let body: MergeBody = try await decode(request)
-                let record = try await store.merge(
+                let record = try await actions.merge(
                     body.source, into: body.target, actor: body.actor ?? "api", reason: body.reason)
-                dependencies.events.publish(.merged(record))
                 return try JSONResponse.make(record, status: .created)
             }
         }
         routes.post("merges/:id/undo") { request, context in
             try await guarded {
                 let body: UndoBody = try await decode(request, allowEmpty: true) ?? UndoBody()
-                let record = try await store.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api")
-                dependencies.events.publish(.unmerged(record))
+                let record = try await actions.unmerge(try context.parameters.require("id"), actor: body.actor ?? "api")
                 return try JSONResponse.make(record)
             }
         }
@@ -179,7 +190,7 @@ struct APIRoutes: Sendable {
     }
 
     /// `status` (comma-separated: open, pending, snoozed, resolved; all by default), `channel`,
-    /// `assignee`.
+    /// `assignee`, `tag`. An empty value is the same as none (what an empty filter form sends).
     func conversationFilter(_ request: Request) throws -> ConversationFilter {
         let query = request.uri.queryParameters
         var statuses: [Conversation.Status] = []
@@ -190,9 +201,10 @@ struct APIRoutes: Sendable {
             }
             statuses.append(status)
         }
+        let value = { (name: String) in query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         return ConversationFilter(
-            statuses: statuses, channel: query.get("channel").map(ChannelID.init(rawValue:)),
-            assignee: query.get("assignee"))
+            statuses: statuses, channel: value("channel").map(ChannelID.init(rawValue:)),
+            assignee: value("assignee"), tag: value("tag")?.lowercased())
     }
 
     /// The `cursor` query parameter; empty is the same as absent (the first page).
@@ -299,11 +311,26 @@ struct ReplyBody: Decodable {
     /// With a private reply to a public conversation: what the public thread is told.
     var publicNotice: String?
     var template: MessageTemplate?
+    /// Another channel the customer has written on; absent: the conversation's own.
+    var channel: String?
 
     enum CodingKeys: String, CodingKey {
-        case text, author, subject, visibility, template
+        case text, author, subject, visibility, template, channel
         case publicNotice = "public_notice"
     }
+}
+
+/// What `PATCH /conversations/{id}` may change; an absent field stays, an empty assignee unassigns.
+struct ConversationPatch: Decodable {
+    var assignee: String?
+    var tags: [String]?
+    var priority: Int?
+    var actor: String?
+}
+
+struct NoteBody: Decodable {
+    var text: String
+    var author: String?
 }
 
 struct StatusBody: Decodable {

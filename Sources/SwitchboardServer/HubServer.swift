@@ -6,7 +6,8 @@ import SwitchboardAdapterKit
 import SwitchboardCore
 
 /// The hub's HTTP face: `/health`, the webhook routes adapters declare (under
-/// `/webhooks/<channel-id>/`), and the JSON API under `/api/v1` (bearer token).
+/// `/webhooks/<channel-id>/`), the JSON API under `/api/v1` (bearer token), and the web inbox
+/// under `/login` and `/inbox` (session cookie).
 public struct HubServer: Sendable {
     /// Everything the server needs from the rest of the hub.
     public struct Dependencies: Sendable {
@@ -20,17 +21,27 @@ public struct HubServer: Sendable {
         public var replyQueued: @Sendable () -> Void
         /// Called after a dead outgoing webhook delivery is queued again, so it leaves at once.
         public var webhookQueued: @Sendable () -> Void
-        /// The events `GET /api/v1/events` streams.
+        /// The events `GET /api/v1/events` and the web inbox stream.
         public var events: EventBus
         public var logger: Logger
+        /// The hub's own secret: the web inbox derives its CSRF key from it.
+        public var hubSecret: String
+        /// Where people reach the hub; an `https` URL makes the inbox's cookies `Secure`.
+        public var publicBaseURL: String
+        /// The team's saved answers, offered in the reply box.
+        public var cannedReplies: [CannedReply]
 
         public init(
             store: any SwitchboardStore, inbound: any InboundSink,
             adapters: [(channel: ChannelID, adapter: any ChannelAdapter)], health: HealthBoard, apiToken: String?,
             replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
-            events: EventBus = EventBus(), logger: Logger
+            events: EventBus = EventBus(), logger: Logger, hubSecret: String = "",
+            publicBaseURL: String = "", cannedReplies: [CannedReply] = []
         ) {
             self.events = events
+            self.hubSecret = hubSecret
+            self.publicBaseURL = publicBaseURL
+            self.cannedReplies = cannedReplies
             self.store = store
             self.inbound = inbound
             self.adapters = adapters
@@ -46,9 +57,11 @@ public struct HubServer: Sendable {
     public static let maxBodyBytes = 1024 * 1024
 
     let dependencies: Dependencies
+    let loginThrottle: LoginThrottle
 
     public init(_ dependencies: Dependencies) {
         self.dependencies = dependencies
+        loginThrottle = LoginThrottle()
     }
 
     /// The Hummingbird application, a `Service` to put last in the hub's service group.
@@ -68,6 +81,12 @@ public struct HubServer: Sendable {
         }
         WebhookMount(dependencies: dependencies).mount(on: router)
         APIRoutes(dependencies: dependencies).mount(on: router.group("api/v1"))
+        InboxRoutes(
+            dependencies: dependencies,
+            sessions: WebSessions(
+                store: dependencies.store, hubSecret: dependencies.hubSecret,
+                publicBaseURL: dependencies.publicBaseURL, throttle: loginThrottle)
+        ).mount(on: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),

@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SwitchboardAdapterKit
 import SwitchboardCore
 
@@ -63,12 +65,7 @@ struct WebhookMount: Sendable {
         do {
             let outcomes = try await dependencies.inbound.deliver(result.envelopes)
             try await dependencies.inbound.apply(result.statusUpdates)
-            if let response = result.response {
-                return Response(
-                    status: HTTPResponse.Status(code: response.status),
-                    headers: [.contentType: response.contentType],
-                    body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
-            }
+            if let response = result.response { return Self.response(response) }
             let summary = WebhookSummary(
                 outcomes: outcomes, statusUpdates: result.statusUpdates.count, skipped: result.skipped)
             let rejected = outcomes.contains { if case .rejected = $0 { true } else { false } }
@@ -77,6 +74,29 @@ struct WebhookMount: Sendable {
             logger.error("could not store webhook", metadata: ["channel": "\(channel)", "error": "\(error)"])
             return JSONResponse.error(.serviceUnavailable, "the hub could not store the message; retry later")
         }
+    }
+}
+
+extension WebhookMount {
+    /// An adapter's own answer, streamed when it has a stream.
+    static func response(_ answer: WebhookResponse) -> Response {
+        var headers: HTTPFields = [.contentType: answer.contentType]
+        for (name, value) in answer.headers {
+            if let name = HTTPField.Name(name) { headers.append(HTTPField(name: name, value: value)) }
+        }
+        guard let stream = answer.stream else {
+            return Response(
+                status: HTTPResponse.Status(code: answer.status), headers: headers,
+                body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: headers,
+            body: ResponseBody { writer in
+                for await chunk in stream.cancelOnGracefulShutdown() {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
     }
 }
 

@@ -138,8 +138,8 @@ final class HubProcess: Sendable {
     }
 
     /// Runs a CLI command against this hub's config; returns exit status and stdout.
-    func cli(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        try runBinary(arguments + ["--config", configPath])
+    func cli(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, error: String) {
+        try runBinary(arguments + ["--config", configPath], input: input)
     }
 }
 
@@ -161,8 +161,8 @@ func runBinaryAsync(_ arguments: [String], environment: [String: String] = HubPr
 }
 
 /// Runs the binary to completion; output goes through files, so a large output cannot block it.
-func runBinary(_ arguments: [String], environment: [String: String] = HubProcess.environment) throws
-    -> (status: Int32, output: String, error: String)
+func runBinary(_ arguments: [String], environment: [String: String] = HubProcess.environment, input: String? = nil)
+    throws -> (status: Int32, output: String, error: String)
 {
     let directory = FileManager.default.temporaryDirectory
     let outURL = directory.appendingPathComponent("sb-cli-\(UUID().uuidString).out")
@@ -179,6 +179,12 @@ func runBinary(_ arguments: [String], environment: [String: String] = HubProcess
     process.environment = environment
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
+    let inputURL = directory.appendingPathComponent("sb-cli-\(UUID().uuidString).in")
+    if let input {
+        _ = FileManager.default.createFile(atPath: inputURL.path, contents: Data(input.utf8))
+        process.standardInput = try FileHandle(forReadingFrom: inputURL)
+    }
+    defer { try? FileManager.default.removeItem(at: inputURL) }
     try process.run()
     process.waitUntilExit()
     let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""

@@ -19,9 +19,9 @@ final class CannedInboxStore: InboxStore {
         return outcomes
     }
 
-    func apply(_ updates: [StatusUpdate]) async throws -> Int {
+    func apply(_ updates: [StatusUpdate]) async throws -> [AppliedStatus] {
         self.updates.withLock { $0 += updates }
-        return updates.count
+        return updates.map { AppliedStatus(messageID: "msg-\($0.externalID)", status: $0.status) }
     }
 }
 

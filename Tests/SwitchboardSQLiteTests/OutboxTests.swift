@@ -125,22 +125,23 @@ struct OutboxTests {
             {
                 StatusUpdate(channel: channel, externalID: id, status: status, at: sentAt.addingTimeInterval(seconds))
             }
-            #expect(try await store.apply([update(.delivered, 1)]) == 1)
+            #expect(try await store.apply([update(.delivered, 1)]).count == 1)
             var message = try #require(try await store.message(id: reply.id))
             #expect(message.deliveryStatus == "delivered")
             #expect(message.statusHistory.map(\.status) == ["queued", "sent", "delivered"])
 
-            #expect(try await store.apply([update(.read, 2)]) == 1)
-            #expect(try await store.apply([update(.sent, 3), update(.delivered, 4)]) == 2, "late reports still count")
+            #expect(try await store.apply([update(.read, 2)]).count == 1)
+            #expect(
+                try await store.apply([update(.sent, 3), update(.delivered, 4)]).count == 2, "late reports still count")
             message = try #require(try await store.message(id: reply.id))
             #expect(message.deliveryStatus == "read", "a late sent or delivered does not regress read")
             #expect(
                 message.statusHistory.map(\.status) == ["queued", "sent", "delivered", "read", "sent", "delivered"])
 
-            #expect(try await store.apply([update(.delivered, 5, id: "unknown")]) == 0)
-            #expect(try await store.apply([update(.delivered, 5, channel: "other")]) == 0, "ids are per channel")
+            #expect(try await store.apply([update(.delivered, 5, id: "unknown")]).count == 0)
+            #expect(try await store.apply([update(.delivered, 5, channel: "other")]).count == 0, "ids are per channel")
             // Inbound messages are not ours to report on.
-            #expect(try await store.apply([update(.read, 6, id: "in-1")]) == 0)
+            #expect(try await store.apply([update(.read, 6, id: "in-1")]).count == 0)
         }
     }
 

@@ -27,6 +27,10 @@ public struct User: Sendable, Hashable, Codable {
 /// An API token's record. The store keeps only the token's SHA-256 (``APITokenSecret/hash(_:)``),
 /// never the token: a copy of the database gives nobody a way in.
 public struct APIToken: Sendable, Hashable, Codable {
+    /// `api` tokens go in `Authorization: Bearer`; `session` tokens are the web inbox's login
+    /// cookie and expire.
+    public enum Kind: String, Sendable, Hashable, Codable { case api, session }
+
     public var id: String
     public var userID: String
     public var createdAt: Date

@@ -66,6 +66,8 @@ public struct Router: InboundSink {
 
     public func apply(_ updates: [StatusUpdate]) async throws {
         guard !updates.isEmpty else { return }
-        try await store.apply(updates)
+        for applied in try await store.apply(updates) {
+            events.publish(.deliveryUpdated(messageID: applied.messageID, status: applied.status.name))
+        }
     }
 }

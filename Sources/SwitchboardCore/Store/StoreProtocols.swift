@@ -7,9 +7,21 @@ import SwitchboardAdapterKit
 /// takes its neighbours down) and returns once it is durable.
 public protocol InboxStore: Sendable {
     func ingest(_ batch: [InboundEnvelope], policy: IngestPolicy) async throws -> [IngestOutcome]
-    /// Appends channel status reports to message histories; returns how many matched a message.
+    /// Appends channel status reports to message histories; returns those that matched a message
+    /// of ours, with its id, in order.
     @discardableResult
-    func apply(_ updates: [StatusUpdate]) async throws -> Int
+    func apply(_ updates: [StatusUpdate]) async throws -> [AppliedStatus]
+}
+
+/// A channel's status report matched to the message it is about, so the hub can tell open screens.
+public struct AppliedStatus: Sendable, Hashable {
+    public var messageID: String
+    public var status: DeliveryStatus
+
+    public init(messageID: String, status: DeliveryStatus) {
+        self.messageID = messageID
+        self.status = status
+    }
 }
 
 /// What ingest did with one envelope.
@@ -172,12 +184,17 @@ public struct ConversationFilter: Sendable, Hashable {
     public var statuses: [Conversation.Status]
     public var channel: ChannelID?
     public var assignee: String?
+    /// Conversations that carry this tag.
+    public var tag: String?
 
     /// `statuses` empty matches every status.
-    public init(statuses: [Conversation.Status] = [], channel: ChannelID? = nil, assignee: String? = nil) {
+    public init(
+        statuses: [Conversation.Status] = [], channel: ChannelID? = nil, assignee: String? = nil, tag: String? = nil
+    ) {
         self.statuses = statuses
         self.channel = channel
         self.assignee = assignee
+        self.tag = tag
     }
 }
 
@@ -186,6 +203,12 @@ public protocol ConversationStore: Sendable {
     /// Sets the status (resolving stamps `resolved_at`; any other status clears it) and records a
     /// `status` event in the customer's timeline.
     func setStatus(conversationID: String, to status: Conversation.Status, actor: String) async throws -> Conversation
+    /// Applies what `change` sets (assignee, tags, priority) and records an `assignment`, `tags` or
+    /// `priority` event in the customer's timeline for each field that changed.
+    func update(conversationID: String, _ change: ConversationChange, actor: String) async throws -> Conversation
+    /// An internal note on the conversation: a `note` event in the customer's timeline, seen by
+    /// agents only and never sent to the customer.
+    func addNote(conversationID: String, text: String, author: String) async throws -> SystemEvent
 }
 
 /// The people who use the hub and their API tokens (stored hashed).
@@ -199,8 +222,24 @@ public protocol UserStore: Sendable {
     func issueToken(forUser userID: String) async throws -> IssuedToken
     /// Revokes a token by its id; revoking twice is fine.
     func revokeToken(id: String) async throws -> APIToken
-    /// The user a token belongs to, if the token exists and is not revoked.
-    func user(forToken token: String) async throws -> User?
+    /// The user a token of that kind belongs to, if the token exists, is not revoked and has
+    /// not expired.
+    func user(forToken token: String, kind: APIToken.Kind) async throws -> User?
+    /// A web session for the user: a token of kind `session` that ends at `expiresAt`.
+    func issueSession(forUser userID: String, expiresAt: Date) async throws -> IssuedToken
+    /// Ends a web session by its token (logout); an unknown token changes nothing.
+    func revokeSession(token: String) async throws
+    /// Stores a password's hash (``PasswordHash``) for the user.
+    func setPasswordHash(_ hash: String, forUser userID: String) async throws
+    /// A user by name with their password's hash, `nil` when they have none.
+    func credentials(named name: String) async throws -> (user: User, passwordHash: String?)?
+}
+
+extension UserStore {
+    /// The user an API token belongs to.
+    public func user(forToken token: String) async throws -> User? {
+        try await user(forToken: token, kind: .api)
+    }
 }
 
 /// Poller positions for every channel instance.
