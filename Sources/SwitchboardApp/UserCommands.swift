@@ -57,10 +57,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try options.openStore()
-            guard let user = try await store.user(named: name) else {
-                printError("error: no user named \(name); list them with `switchboard users list`")
-                throw ExitCode(1)
-            }
+            let user = try await UsersCommand.existingUser(named: name, in: store)
             let issued = try await storeCall { try await store.issueToken(forUser: user.id) }
             try options.output(NewUser(user: user, token: issued.token, tokenID: issued.record.id)) {
                 "token \(issued.record.id) for \(user.name): \(issued.token)\nKeep it: it cannot be shown again."
@@ -93,10 +90,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try options.openStore()
-            guard let user = try await store.user(named: name) else {
-                printError("error: no user named \(name); list them with `switchboard users list`")
-                throw ExitCode(1)
-            }
+            let user = try await UsersCommand.existingUser(named: name, in: store)
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 printError("error: no password on standard input; pipe it in, e.g. printf '%s\\n' \"$PASSWORD\" | …")
                 throw ExitCode(2)
@@ -109,6 +103,15 @@ struct UsersCommand: AsyncParsableCommand {
             try await storeCall { try await store.setPasswordHash(hash, forUser: user.id) }
             try options.output(["user": user.id, "password": "set"]) { "password set for \(user.name)" }
         }
+    }
+
+    /// The user by that name, or exit 1 with where to look.
+    static func existingUser(named name: String, in store: any SwitchboardStore) async throws -> User {
+        guard let user = try await store.user(named: name) else {
+            printError("error: no user named \(name); list them with `switchboard users list`")
+            throw ExitCode(1)
+        }
+        return user
     }
 
     struct NewUser: Encodable {

@@ -85,7 +85,7 @@ struct APIRoutes: Sendable {
                 var change = ConversationChange(tags: body.tags, priority: body.priority)
                 if let assignee = body.assignee { change.assignee = .some(assignee.isEmpty ? nil : assignee) }
                 return try JSONResponse.make(
-                    try await store.update(
+                    try await actions.update(
                         conversationID: try context.parameters.require("id"), change, actor: body.actor ?? "api"))
             }
         }
@@ -93,7 +93,7 @@ struct APIRoutes: Sendable {
             try await guarded {
                 let body: NoteBody = try await decode(request)
                 return try JSONResponse.make(
-                    try await store.addNote(
+                    try await actions.addNote(
                         conversationID: try context.parameters.require("id"), text: body.text,
                         author: body.author ?? "api"), status: .created)
             }

@@ -47,6 +47,30 @@ struct AgentActions: Sendable {
         return conversation
     }
 
+    /// Assignee, tags, priority; one event when anything changed.
+    func update(conversationID: String, _ change: ConversationChange, actor: String) async throws -> Conversation {
+        let before = try await store.conversation(id: conversationID)
+        let after = try await store.update(conversationID: conversationID, change, actor: actor)
+        if let before,
+            before.assignee != after.assignee || before.tags != after.tags || before.priority != after.priority
+        {
+            let what = [
+                before.assignee != after.assignee ? "assignment" : nil, before.tags != after.tags ? "tags" : nil,
+                before.priority != after.priority ? "priority" : nil,
+            ].compactMap { $0 }.joined(separator: ",")
+            dependencies.events.publish(
+                .conversationUpdated(conversationID: after.id, customerID: after.customerID, change: what))
+        }
+        return after
+    }
+
+    func addNote(conversationID: String, text: String, author: String) async throws -> SystemEvent {
+        let note = try await store.addNote(conversationID: conversationID, text: text, author: author)
+        dependencies.events.publish(
+            .conversationUpdated(conversationID: conversationID, customerID: note.customerID, change: "note"))
+        return note
+    }
+
     func merge(_ source: String, into target: String, actor: String, reason: String) async throws -> MergeRecord {
         let record = try await store.merge(source, into: target, actor: actor, reason: reason)
         dependencies.events.publish(.merged(record))

@@ -91,6 +91,16 @@ struct WebhookDeliveryTests {
         #expect(deliveries.first?.payload.contains(#""source_customer_id":"cus_a""#) == true)
     }
 
+    @Test func anAgentsChangeIsAConversationUpdatedEventNamingWhatChanged() throws {
+        let all = WebhookEndpoint(id: "all", url: "https://x.example/h", secret: "hook-secret-0123456789")
+        let event = HubEvent.conversationUpdated(conversationID: "con_1", customerID: "cus_1", change: "assignment,tags")
+        let deliveries = try WebhookEventRecorder.deliveries(for: event, message: nil, endpoints: [all], now: Date())
+        #expect(deliveries.map(\.event) == [.conversationUpdated])
+        let payload = try #require(deliveries.first?.payload)
+        #expect(payload.contains(#""event":"conversation.updated""#) && payload.contains(#""change":"assignment,tags""#))
+        #expect(try LiveEvent.serverSentEvent(event).hasPrefix("event: conversation.updated\n"))
+    }
+
     @Test func aStatusChangeIsAnEventWithTheConversationAndTheNewStatus() throws {
         let all = WebhookEndpoint(id: "all", url: "https://x.example/h", secret: "hook-secret-0123456789")
         let deliveries = try WebhookEventRecorder.deliveries(

@@ -11,6 +11,9 @@ public enum HubEvent: Sendable, Hashable, Codable {
     case unmerged(MergeRecord)
     /// An agent changed a conversation's status (open, pending, snoozed, resolved).
     case statusChanged(conversationID: String, customerID: String, status: String)
+    /// An agent assigned, tagged, set the priority of or added a note to a conversation; `change`
+    /// is `assignment`, `tags`, `priority` or `note`.
+    case conversationUpdated(conversationID: String, customerID: String, change: String)
 }
 
 /// Where an event happened: in this process, or in another hub process on the same database

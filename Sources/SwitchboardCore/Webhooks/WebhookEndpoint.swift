@@ -41,6 +41,9 @@ public enum WebhookEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     case customerUnmerged = "customer.unmerged"
     /// A conversation's status changed (`data.conversation_id`, `data.customer_id`, `data.status`).
     case conversationStatus = "conversation.status"
+    /// An agent assigned, tagged, set the priority of or noted a conversation (`data.conversation_id`,
+    /// `data.customer_id`, `data.change`: assignment, tags, priority or note).
+    case conversationUpdated = "conversation.updated"
 }
 
 /// The signing rule of outgoing webhooks, the same as the bridge protocol's:

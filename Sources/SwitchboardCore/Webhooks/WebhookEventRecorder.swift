@@ -45,7 +45,7 @@ public struct WebhookEventRecorder: Service {
     static func messageID(of event: HubEvent) -> String? {
         switch event {
         case .messageStored(let id, _, _), .messageEdited(let id, _, _), .deliveryUpdated(let id, _): id
-        case .merged, .unmerged, .statusChanged: nil
+        case .merged, .unmerged, .statusChanged, .conversationUpdated: nil
         }
     }
 
@@ -88,6 +88,11 @@ public struct WebhookEventRecorder: Service {
         case .unmerged(let record): (.customerUnmerged, WebhookEventData(merge: record))
         case .statusChanged(let conversation, let customer, let status):
             (.conversationStatus, WebhookEventData(conversationID: conversation, customerID: customer, status: status))
+        case .conversationUpdated(let conversation, let customer, let change):
+            (
+                .conversationUpdated,
+                WebhookEventData(conversationID: conversation, customerID: customer, change: change)
+            )
         }
     }
 }
@@ -108,4 +113,5 @@ struct WebhookEventData: Encodable {
     var customerID: String?
     var status: String?
     var merge: MergeRecord?
+    var change: String?
 }

@@ -68,7 +68,7 @@
   if (window.EventSource) {
     var source = new EventSource("/inbox/events");
     ["message.received", "message.edited", "message.delivery", "customer.merged", "customer.unmerged",
-      "conversation.status"].forEach(function (name) { source.addEventListener(name, onEvent); });
+      "conversation.status", "conversation.updated"].forEach(function (name) { source.addEventListener(name, onEvent); });
     source.addEventListener("open", function () { document.documentElement.setAttribute("data-live", "connected"); });
   }
 

@@ -37,7 +37,7 @@ struct InboxFormRoutes: Sendable {
         router.post("/inbox/conversations/:id/notes") { request, context in
             try await form(request) { signedIn, field in
                 let id = try context.parameters.require("id")
-                let note = try await store.addNote(
+                let note = try await inbox.actions.addNote(
                     conversationID: id, text: field("text") ?? "", author: signedIn.user.name)
                 return .done(back: "/inbox/conversations/\(id)", json: ["note_id": note.id])
             }
@@ -62,7 +62,7 @@ struct InboxFormRoutes: Sendable {
                         !$0.trimmingCharacters(in: .whitespaces).isEmpty
                     }
                 }
-                _ = try await store.update(conversationID: id, change, actor: signedIn.user.name)
+                _ = try await inbox.actions.update(conversationID: id, change, actor: signedIn.user.name)
                 return .done(back: "/inbox/conversations/\(id)", json: ["conversation_id": id])
             }
         }
