@@ -93,11 +93,13 @@ struct WebhookDeliveryTests {
 
     @Test func anAgentsChangeIsAConversationUpdatedEventNamingWhatChanged() throws {
         let all = WebhookEndpoint(id: "all", url: "https://x.example/h", secret: "hook-secret-0123456789")
-        let event = HubEvent.conversationUpdated(conversationID: "con_1", customerID: "cus_1", change: "assignment,tags")
+        let event = HubEvent.conversationUpdated(
+            conversationID: "con_1", customerID: "cus_1", change: "assignment,tags")
         let deliveries = try WebhookEventRecorder.deliveries(for: event, message: nil, endpoints: [all], now: Date())
         #expect(deliveries.map(\.event) == [.conversationUpdated])
         let payload = try #require(deliveries.first?.payload)
-        #expect(payload.contains(#""event":"conversation.updated""#) && payload.contains(#""change":"assignment,tags""#))
+        #expect(
+            payload.contains(#""event":"conversation.updated""#) && payload.contains(#""change":"assignment,tags""#))
         #expect(try LiveEvent.serverSentEvent(event).hasPrefix("event: conversation.updated\n"))
     }
 
