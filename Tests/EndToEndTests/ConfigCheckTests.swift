@@ -40,7 +40,7 @@ struct ConfigCheckTests {
         #expect(
             lines.contains(
                 "\(path):13: channels[1].type: unknown channel type 'twillio' (did you mean 'twilio'?); known types: "
-                    + "bridge, email, instagram, kannel, matrix, messenger, sms-http, telegram, twilio, webhook, whatsapp, x"
+                    + "bridge, email, instagram, kannel, matrix, messenger, sms-http, telegram, twilio, webchat, webhook, whatsapp, x"
             ))
         #expect(lines.last == "3 problem(s)")
 

@@ -98,6 +98,11 @@ struct DeliveryEndToEndTests {
             #expect(message["text"] as? String == "Hello from Eve")
             #expect(body["id"] as? String == second.headers["x-switchboard-delivery"])
 
+            // The receiver sees the request before the hub has read the answer and marked it sent.
+            #expect(
+                try await eventually {
+                    !(try jsonArray(try await hub.api("GET", "/webhook-deliveries?state=sent"))).isEmpty
+                })
             let sent = try jsonArray(try await hub.api("GET", "/webhook-deliveries?state=sent"))
             #expect(sent.map { $0["id"] as? String } == [second.headers["x-switchboard-delivery"]])
             #expect(sent.first?["attempts"] as? Int == 1)
