@@ -86,7 +86,8 @@ public struct Hub {
             HubServer.Dependencies(
                 store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
                 replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger,
-                hubSecret: hubSecret, publicBaseURL: config.server.publicURL, cannedReplies: config.cannedReplies))
+                hubSecret: hubSecret, publicBaseURL: config.server.publicURL, cannedReplies: config.cannedReplies,
+                serviceLevels: ServiceLevels(hours: config.businessHours, policies: config.slaPolicies)))
         // Several hubs on one database: each channel's background work (polling) runs in the one
         // process that holds its lease.
         let processName = Self.processName()

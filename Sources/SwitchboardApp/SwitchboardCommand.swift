@@ -14,7 +14,7 @@ public struct SwitchboardCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ConfigCommand.self, CustomersCommand.self, ConversationsCommand.self,
             MergeCommand.self, UnmergeCommand.self, MergesCommand.self, ReplyCommand.self, RetryCommand.self,
-            MigrateStoreCommand.self, GenerateCommand.self, UsersCommand.self,
+            MigrateStoreCommand.self, GenerateCommand.self, UsersCommand.self, ReportCommand.self,
         ])
 
     public init() {}

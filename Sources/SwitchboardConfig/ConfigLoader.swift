@@ -79,7 +79,7 @@ public struct ConfigLoader: Sendable {
 
         let sections = [
             "server", "storage", "identity", "conversations", "outbox", "opt_out", "webhooks", "channels",
-            "canned_replies",
+            "canned_replies", "business_hours", "sla",
         ]
         for entry in Self.entries(root) where !sections.contains(entry.key) {
             report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
@@ -100,6 +100,9 @@ public struct ConfigLoader: Sendable {
         let channels = checkChannels(root, report: report)
         let webhooks: [WebhookEntry]? = section("webhooks", in: root, default: [], report: report)
         let canned: [CannedReplyEntry]? = section("canned_replies", in: root, default: [], report: report)
+        let businessHours: BusinessHoursSection? = section("business_hours", in: root, default: nil, report: report)
+        let sla: [SLAEntry]? = section("sla", in: root, default: [], report: report)
+        checkSLAChannels(sla ?? [], root: root, channels: channels ?? [], report: report)
         var webhookLines: [String: Int] = [:]
         for (index, entry) in (webhooks ?? []).enumerated() {
             let line = root.entry("webhooks")?.value.item(index)?.entry("id")?.line ?? 0
@@ -111,7 +114,7 @@ public struct ConfigLoader: Sendable {
         }
 
         guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
-            let channels, let webhooks, let canned
+            let channels, let webhooks, let canned, let sla
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
@@ -129,8 +132,30 @@ public struct ConfigLoader: Sendable {
                 baseDelay: outbox.baseDelay?.duration ?? defaults.baseDelay,
                 maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay,
                 maxRateLimited: outbox.maxRateLimited ?? defaults.maxRateLimited),
-            channels: channels, webhooks: webhooks.map(\.endpoint), cannedReplies: canned.map(\.reply), file: file)
+            channels: channels, webhooks: webhooks.map(\.endpoint), cannedReplies: canned.map(\.reply),
+            businessHours: businessHours?.hours ?? .always, slaPolicies: sla.map(\.policy), file: file)
         return Result(config: config, diagnostics: [])
+    }
+
+    /// Every channel an SLA names must be one of the config's channels.
+    private func checkSLAChannels(
+        _ entries: [SLAEntry], root: ConfigNode, channels: [ChannelConfig], report: (Int, String, String) -> Void
+    ) {
+        let known = channels.map(\.id)
+        var names: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            let item = root.entry("sla")?.value.item(index)
+            let line = item?.entry("name")?.line ?? 0
+            if let first = names[entry.policy.name] {
+                report(line, "sla[\(index)].name", "SLA name '\(entry.policy.name)' is already used on line \(first)")
+            }
+            names[entry.policy.name] = line
+            for channel in entry.policy.channels where !known.contains(channel) {
+                report(
+                    item?.entry("channels")?.line ?? line, "sla[\(index)].channels",
+                    "no channel '\(channel)' in channels:; known: \(known.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
     }
 
     /// Replaces the value of every environment variable the file references with its name, so a

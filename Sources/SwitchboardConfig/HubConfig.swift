@@ -15,6 +15,10 @@ public struct HubConfig: Sendable {
     public var webhooks: [WebhookEndpoint]
     /// `canned_replies:` — the team's saved answers, offered in the web inbox's reply box.
     public var cannedReplies: [CannedReply] = []
+    /// `business_hours:` — when the team works (every hour when the section is absent).
+    public var businessHours: BusinessHours = .always
+    /// `sla:` — response and resolution targets, the first that covers a conversation applies.
+    public var slaPolicies: [SLAPolicy] = []
     /// The file it was read from, for messages.
     public var file: String
 

@@ -12,7 +12,7 @@ enum PostgresMigrations {
     static let all: [(name: String, sql: String)] = [
         ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
         ("v4-inbox-index", v4), ("v5-users-and-tokens", v5),
-        ("v6-passwords-and-sessions", v6),
+        ("v6-passwords-and-sessions", v6), ("v7-event-log", v7),
     ]
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
@@ -45,6 +45,23 @@ enum PostgresMigrations {
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
+
+    /// SQLite's v12: the event log.
+    static let v7 = """
+        CREATE TABLE activity (
+            seq BIGSERIAL PRIMARY KEY,
+            at BIGINT NOT NULL,
+            kind TEXT COLLATE "C" NOT NULL,
+            conversation_id TEXT COLLATE "C",
+            customer_id TEXT COLLATE "C",
+            channel TEXT COLLATE "C",
+            is_automatic BIGINT NOT NULL DEFAULT 0 CHECK (is_automatic IN (0, 1)),
+            actor TEXT COLLATE "C",
+            value TEXT COLLATE "C"
+        );
+        CREATE INDEX activity_conversation ON activity(conversation_id, seq);
+        CREATE INDEX activity_kind_at ON activity(kind, at)
+        """
 
     /// SQLite's v11: password hashes, and sessions as tokens that expire.
     static let v6 = """

@@ -14,6 +14,7 @@ public struct StoreMigration: Sendable {
     public static let tables = [
         "customers", "identities", "conversations", "messages", "message_status", "message_edits", "opt_outs",
         "outbox", "merges", "merge_suggestions", "events", "cursors", "webhook_deliveries", "users", "api_tokens",
+        "activity",
     ]
 
     /// How far the copy is: a table, and rows copied of rows in it.
@@ -80,6 +81,10 @@ public struct StoreMigration: Sendable {
             // The outbox keeps its ids; new rows continue after the highest.
             try db.execute(
                 "SELECT setval(pg_get_serial_sequence('outbox', 'id'), COALESCE((SELECT MAX(id) FROM outbox), 0) + 1, false)"
+            )
+            // So does the event log, whose order reports rely on.
+            try db.execute(
+                "SELECT setval(pg_get_serial_sequence('activity', 'seq'), COALESCE((SELECT MAX(seq) FROM activity), 0) + 1, false)"
             )
             // Fresh statistics, so the planner knows the copied tables' sizes at once.
             for table in Self.tables { try db.execute("ANALYZE \(table)") }

@@ -159,6 +159,19 @@ enum IngestTransaction {
             sentAt: envelope.sentAt, receivedAt: now, isAutomatic: envelope.isAutomatic, deliveryStatus: nil,
             parseWarnings: envelope.parseWarnings)
         try IngestEdits.recordEditStoredAsOriginal(prepared, messageID: messageID, now: now, db: db)
+        switch decision {
+        case .open:
+            try ActivityLog.append(
+                .conversationOpened, conversation, at: envelope.sentAt, actor: prepared.from,
+                value: conversation.tags.isEmpty ? nil : conversation.tags.joined(separator: ","), db: db)
+        case .reopen:
+            try ActivityLog.append(
+                .status, conversation, at: envelope.sentAt, actor: prepared.from, value: "open", db: db)
+        case .append: break
+        }
+        try ActivityLog.append(
+            .messageIn, conversation, at: envelope.sentAt, automatic: envelope.isAutomatic, actor: prepared.from, db: db
+        )
         let optOut = policy.optOut.action(for: envelope.text, on: envelope.channel)
         if let optOut {
             try applyOptOut(optOut, message: message, conversation: conversation, from: prepared.from, now: now, db: db)

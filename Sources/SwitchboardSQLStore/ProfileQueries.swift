@@ -61,6 +61,11 @@ enum ProfileQueries {
             "merged \(source)\(sourceCustomer.displayName.map { " (\($0))" } ?? "") into \(target)"
             + "\(targetCustomer.displayName.map { " (\($0))" } ?? ""): \(reason)"
         try recordEvent(customerID: target, kind: "merge", actor: actor, detail: detail, now: now, db: db)
+        try ActivityLog.append(
+            ActivityEntry(
+                at: now, kind: .merge, conversationID: nil, customerID: target, channel: nil, actor: actor,
+                value: source),
+            db: db)
         return record
     }
 
@@ -98,6 +103,10 @@ enum ProfileQueries {
         let detail = "undid merge \(mergeID): \(source) is its own profile again"
         try recordEvent(
             customerID: record.targetCustomerID, kind: "unmerge", actor: actor, detail: detail, now: now, db: db)
+        try ActivityLog.append(
+            ActivityEntry(
+                at: now, kind: .unmerge, conversationID: nil, customerID: record.targetCustomerID, channel: nil,
+                actor: actor, value: source), db: db)
         try recordEvent(customerID: source, kind: "unmerge", actor: actor, detail: detail, now: now, db: db)
         return record
     }

@@ -107,6 +107,8 @@ enum ReplyWriter {
             """,
             // An automatic acknowledgement is not a response by a person.
             [context.isAutomatic ? nil : now.millis, now.millis, conversation.id])
+        try ActivityLog.append(
+            .messageOut, conversation, at: now, automatic: context.isAutomatic, actor: context.author, db: db)
         return Message(
             id: messageID, conversationID: conversation.id, customerID: conversation.customerID,
             channel: conversation.channel, direction: .outbound, visibility: visibility, author: context.author,

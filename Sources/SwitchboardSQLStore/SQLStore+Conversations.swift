@@ -24,6 +24,7 @@ extension SQLStore: ConversationStore {
             try ProfileQueries.recordEvent(
                 customerID: conversation.customerID, conversationID: conversationID, kind: "status", actor: actor,
                 detail: "\(previous.rawValue) → \(status.rawValue)", now: now, db: db)
+            try ActivityLog.append(.status, conversation, at: now, actor: actor, value: status.rawValue, db: db)
             return conversation
         }
     }
@@ -48,19 +49,23 @@ extension SQLStore: ConversationStore {
             let now = Date()
             var conversation = try Self.lockedConversation(conversationID, db: db)
             var events: [(kind: String, detail: String)] = []
+            var log: [(kind: ActivityEntry.Kind, value: String?)] = []
             if let assignee, assignee != conversation.assignee {
                 if let name = assignee, try db.fetchOne("SELECT id FROM users WHERE name = ?", [name]) == nil {
                     throw StoreError(.invalid, "no user named \(name) to assign to; see `switchboard users list`")
                 }
                 events.append(("assignment", "\(conversation.assignee ?? "nobody") → \(assignee ?? "nobody")"))
+                log.append((.assignment, assignee))
                 conversation.assignee = assignee
             }
             if let tags, tags != conversation.tags {
                 events.append(("tags", tags.isEmpty ? "no tags" : tags.joined(separator: ", ")))
+                log.append((.tags, tags.joined(separator: ",")))
                 conversation.tags = tags
             }
             if let priority = change.priority, priority != conversation.priority {
                 events.append(("priority", "\(conversation.priority) → \(priority)"))
+                log.append((.priority, String(priority)))
                 conversation.priority = priority
             }
             guard !events.isEmpty else { return conversation }
@@ -71,6 +76,9 @@ extension SQLStore: ConversationStore {
                 try ProfileQueries.recordEvent(
                     customerID: conversation.customerID, conversationID: conversationID, kind: event.kind,
                     actor: actor, detail: event.detail, now: now, db: db)
+            }
+            for line in log {
+                try ActivityLog.append(line.kind, conversation, at: now, actor: actor, value: line.value, db: db)
             }
             return conversation
         }

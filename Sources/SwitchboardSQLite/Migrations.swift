@@ -37,8 +37,29 @@ enum Migrations {
         migrator.registerMigration("v11-passwords-and-sessions") { db in
             try db.execute(sql: v11)
         }
+        migrator.registerMigration("v12-event-log") { db in
+            try db.execute(sql: v12)
+        }
         return migrator
     }
+
+    /// The event log reports and SLAs are computed from (``ActivityEntry``): appended in the same
+    /// transaction as each change, never edited.
+    static let v12 = """
+        CREATE TABLE activity (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            conversation_id TEXT,
+            customer_id TEXT,
+            channel TEXT,
+            is_automatic INTEGER NOT NULL DEFAULT 0 CHECK (is_automatic IN (0, 1)),
+            actor TEXT,
+            value TEXT
+        );
+        CREATE INDEX activity_conversation ON activity(conversation_id, seq);
+        CREATE INDEX activity_kind_at ON activity(kind, at);
+        """
 
     /// The web inbox's logins: a password hash per user (``PasswordHash``), and sessions as tokens
     /// of kind `session` that expire.

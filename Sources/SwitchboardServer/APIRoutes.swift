@@ -21,6 +21,7 @@ struct APIRoutes: Sendable {
         UserRoutes(api: self).mount(
             on: api.group().add(
                 middleware: APIAuthMiddleware(required: .admin, configToken: dependencies.apiToken, users: store)))
+        ReportRoutes(api: self).mount(on: routes)
         routes.get("customers") { request, context in
             try await guarded {
                 try JSONResponse.make(

@@ -30,14 +30,18 @@ public struct HubServer: Sendable {
         public var publicBaseURL: String
         /// The team's saved answers, offered in the reply box.
         public var cannedReplies: [CannedReply]
+        /// Business hours and SLA policies, for reports and SLA states.
+        public var serviceLevels: ServiceLevels
 
         public init(
             store: any SwitchboardStore, inbound: any InboundSink,
             adapters: [(channel: ChannelID, adapter: any ChannelAdapter)], health: HealthBoard, apiToken: String?,
             replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
             events: EventBus = EventBus(), logger: Logger, hubSecret: String = "",
-            publicBaseURL: String = "", cannedReplies: [CannedReply] = []
+            publicBaseURL: String = "", cannedReplies: [CannedReply] = [],
+            serviceLevels: ServiceLevels = ServiceLevels()
         ) {
+            self.serviceLevels = serviceLevels
             self.events = events
             self.hubSecret = hubSecret
             self.publicBaseURL = publicBaseURL

@@ -261,7 +261,7 @@ public protocol ChannelLeaseStore: Sendable {
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
 public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
     & WebhookDeliveryStore & UserStore
-    & CursorStoreProvider & ChannelLeaseStore
+    & CursorStoreProvider & ChannelLeaseStore & ActivityLogReader
 
 /// A store operation that could not be done; the message says why and what to do.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,0 +1,212 @@
+import Foundation
+import SwitchboardAdapterKit
+
+/// The numbers a support team is judged by, for one channel (or all) over one period: volume in
+/// and out, first-response and resolution times in business hours, resolution and reopen rates,
+/// and SLA breaches. Computed by ``ReportBuilder`` from the event log.
+public struct ReportRow: Sendable, Hashable, Codable {
+    /// The period's first day (local date in the business hours' time zone), or `all`.
+    public var period: String
+    /// The channel instance, or `all`.
+    public var channel: String
+    public var conversations: Int
+    public var messagesIn: Int
+    public var messagesOut: Int
+    /// Automatic messages sent (acknowledgements); part of ``messagesOut``, never an answer.
+    public var automaticOut: Int
+    /// Conversations answered by a person, and the mean and median time to that first answer.
+    public var firstResponses: Int
+    public var firstResponseMeanSeconds: Double?
+    public var firstResponseMedianSeconds: Double?
+    public var resolved: Int
+    public var resolutionMeanSeconds: Double?
+    /// Resolved conversations among those opened (0 to 1; nil with none opened).
+    public var resolutionRate: Double?
+    /// Conversations reopened after being resolved, among the resolved.
+    public var reopenRate: Double?
+    /// Conversations that broke at least one SLA target.
+    public var slaBreaches: Int
+
+    enum CodingKeys: String, CodingKey {
+        case period, channel, conversations
+        case messagesIn = "messages_in"
+        case messagesOut = "messages_out"
+        case automaticOut = "automatic_out"
+        case firstResponses = "first_responses"
+        case firstResponseMeanSeconds = "first_response_mean_seconds"
+        case firstResponseMedianSeconds = "first_response_median_seconds"
+        case resolved
+        case resolutionMeanSeconds = "resolution_mean_seconds"
+        case resolutionRate = "resolution_rate"
+        case reopenRate = "reopen_rate"
+        case slaBreaches = "sla_breaches"
+    }
+
+    /// The CSV header and one line per row, for `switchboard report --csv`.
+    public static func csv(_ rows: [ReportRow]) -> String {
+        var lines = [CodingKeys.allNames.joined(separator: ",")]
+        for row in rows {
+            let fields: [String] = [
+                row.period, row.channel, "\(row.conversations)", "\(row.messagesIn)", "\(row.messagesOut)",
+                "\(row.automaticOut)", "\(row.firstResponses)", format(row.firstResponseMeanSeconds),
+                format(row.firstResponseMedianSeconds), "\(row.resolved)", format(row.resolutionMeanSeconds),
+                format(row.resolutionRate), format(row.reopenRate), "\(row.slaBreaches)",
+            ]
+            lines.append(fields.map(quoted).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Six significant decimals at most, and an empty field for "no value".
+    public static func format(_ value: Double?) -> String {
+        guard let value else { return "" }
+        let rounded = (value * 1_000_000).rounded() / 1_000_000
+        return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+    }
+
+    private static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension ReportRow.CodingKeys: CaseIterable {
+    static var allNames: [String] { allCases.map(\.stringValue) }
+}
+
+/// Builds report rows from the event log, with a fixed "now" so that tests and reruns agree.
+public struct ReportBuilder: Sendable {
+    /// How rows are grouped in time.
+    public enum Grouping: String, Sendable, CaseIterable {
+        case day, week, all
+    }
+
+    public var hours: BusinessHours
+    public var policies: [SLAPolicy]
+
+    public init(hours: BusinessHours, policies: [SLAPolicy]) {
+        self.hours = hours
+        self.policies = policies
+    }
+
+    /// One row per period and channel, then one per period for all channels, in order.
+    /// - Parameters:
+    ///   - opened: the lines of conversations opened in the period (``ActivityLogReader``).
+    ///   - messages: the message lines written in the period.
+    public func rows(
+        opened: [ActivityEntry], messages: [ActivityEntry], grouping: Grouping, now: Date
+    ) -> [ReportRow] {
+        let facts = ConversationFacts.collect(opened)
+        var groups: [Key: Tally] = [:]
+        for fact in facts {
+            let period = period(of: fact.openedAt, grouping)
+            for key in [Key(period: period, channel: fact.channel.rawValue), Key(period: period, channel: "all")] {
+                groups[key, default: Tally()].add(fact, builder: self, now: now)
+            }
+        }
+        for entry in messages where entry.kind == .messageIn || entry.kind == .messageOut {
+            let period = period(of: entry.at, grouping)
+            let channel = entry.channel?.rawValue ?? "unknown"
+            for key in [Key(period: period, channel: channel), Key(period: period, channel: "all")] {
+                groups[key, default: Tally()].count(entry)
+            }
+        }
+        return groups.keys.sorted().compactMap { key in groups[key].map { $0.row(key) } }
+    }
+
+    /// The local date that starts `date`'s period (Monday for weeks), or `all`.
+    public func period(of date: Date, _ grouping: Grouping) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = hours.timeZone
+        calendar.firstWeekday = 2  // weeks start on Monday (ISO 8601)
+        calendar.minimumDaysInFirstWeek = 4
+        let day: Date
+        switch grouping {
+        case .all: return "all"
+        case .day: day = date
+        case .week: day = calendar.dateInterval(of: .weekOfYear, for: date)?.start ?? date
+        }
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    struct Key: Hashable, Comparable {
+        var period: String
+        var channel: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            // Within a period the channels in order, and "all" last.
+            if lhs.period != rhs.period { return lhs.period < rhs.period }
+            if (lhs.channel == "all") != (rhs.channel == "all") { return rhs.channel == "all" }
+            return lhs.channel < rhs.channel
+        }
+    }
+
+    struct Tally {
+        var conversations = 0
+        var messagesIn = 0
+        var messagesOut = 0
+        var automaticOut = 0
+        var firstResponseTimes: [Double] = []
+        var resolutionTimes: [Double] = []
+        var reopened = 0
+        var breaches = 0
+
+        mutating func add(_ fact: ConversationFacts, builder: ReportBuilder, now: Date) {
+            conversations += 1
+            let policy = SLAPolicy.matching(builder.policies, channel: fact.channel, tags: fact.tags)
+            let clock = policy.map { $0.businessHoursOnly ? builder.hours : .always } ?? builder.hours
+            if let answered = fact.firstResponseAt, answered <= now {
+                firstResponseTimes.append(Self.millisecondPrecision(clock.seconds(from: fact.openedAt, to: answered)))
+            }
+            if let resolved = fact.firstResolvedAt, resolved <= now {
+                resolutionTimes.append(Self.millisecondPrecision(clock.seconds(from: fact.openedAt, to: resolved)))
+                if fact.wasReopened { reopened += 1 }
+            }
+            if let policy, SLAStatus.evaluate(fact, policy: policy, hours: builder.hours, now: now).state == .breached {
+                breaches += 1
+            }
+        }
+
+        mutating func count(_ entry: ActivityEntry) {
+            if entry.kind == .messageIn {
+                messagesIn += 1
+            } else {
+                messagesOut += 1
+                if entry.isAutomatic { automaticOut += 1 }
+            }
+        }
+
+        func row(_ key: Key) -> ReportRow {
+            ReportRow(
+                period: key.period, channel: key.channel, conversations: conversations, messagesIn: messagesIn,
+                messagesOut: messagesOut, automaticOut: automaticOut, firstResponses: firstResponseTimes.count,
+                firstResponseMeanSeconds: Self.mean(firstResponseTimes),
+                firstResponseMedianSeconds: Self.median(firstResponseTimes), resolved: resolutionTimes.count,
+                resolutionMeanSeconds: Self.mean(resolutionTimes),
+                resolutionRate: Self.rate(resolutionTimes.count, of: conversations),
+                reopenRate: Self.rate(reopened, of: resolutionTimes.count),
+                slaBreaches: breaches)
+        }
+
+        /// The log keeps milliseconds: anything finer is floating-point dust from date arithmetic.
+        static func millisecondPrecision(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+
+        static func mean(_ values: [Double]) -> Double? {
+            values.isEmpty ? nil : millisecondPrecision(values.reduce(0, +) / Double(values.count))
+        }
+
+        /// A share from 0 to 1 to six decimals, as the CSV writes it, so the API and the CSV agree.
+        static func rate(_ part: Int, of whole: Int) -> Double? {
+            whole == 0 ? nil : (Double(part) / Double(whole) * 1_000_000).rounded() / 1_000_000
+        }
+
+        static func median(_ values: [Double]) -> Double? {
+            guard !values.isEmpty else { return nil }
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1
+                ? sorted[middle] : millisecondPrecision((sorted[middle - 1] + sorted[middle]) / 2)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import SwitchboardAdapterKit
+import Testing
+
+/// `switchboard report` on a running hub's store: what agents did through the API shows up in
+/// the CSV (from the event log), and bad options are refused with exit status 2.
+struct ReportCommandTests {
+    @Test func theReportCountsWhatHappenedAndRefusesBadOptions() async throws {
+        let hub = try await HubProcess.start(
+            extraYAML: "sla:\n  - name: shop\n    first_response: 1h\n    business_hours: false")
+        do {
+            _ = try await ingest(hub, #"{"id":"r-1","from":"email:rae@example.com","text":"Hello?","thread":"t-1"}"#)
+            let conversation = try #require(
+                (try conversations(hub, "email:rae@example.com").first)?["id"] as? String)
+            #expect(
+                try await hub.api(
+                    "POST", "/conversations/\(conversation)/replies", json: #"{"text":"Hi Rae","author":"Bo"}"#
+                ).status == 202)
+            #expect(
+                try await hub.api("POST", "/conversations/\(conversation)/status", json: #"{"status":"resolved"}"#)
+                    .status == 200)
+
+            let report = try hub.cli(["report", "--group", "all", "--csv"])
+            #expect(report.status == 0, "\(report.error)")
+            let lines = report.output.split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
+            let header = try #require(lines.first)
+            let all = try #require(lines.first { $0.first == "all" && $0.dropFirst().first == "all" })
+            let row = Dictionary(uniqueKeysWithValues: zip(header, all))
+            #expect(row["conversations"] == "1" && row["messages_in"] == "1" && row["messages_out"] == "1")
+            #expect(row["first_responses"] == "1" && row["resolved"] == "1" && row["resolution_rate"] == "1")
+            #expect(row["reopen_rate"] == "0" && row["sla_breaches"] == "0")
+            #expect(lines.contains { $0.dropFirst().first == "shop" })
+
+            // The API gives the same numbers.
+            let answer = try json(try await hub.api("GET", "/reports?group=all"))
+            let rows = try #require(answer["rows"] as? [[String: Any]])
+            #expect(rows.count == lines.count - 1)
+            for (apiRow, csvRow) in zip(rows, lines.dropFirst()) {
+                for (name, field) in zip(header, csvRow) {
+                    let apiField = apiRow[name].map { value -> String in
+                        if let number = value as? NSNumber, !(value is String) {
+                            return number.doubleValue == number.doubleValue.rounded()
+                                ? String(number.int64Value) : String(number.doubleValue)
+                        }
+                        return "\(value)"
+                    }
+                    #expect((apiField ?? "") == field, "\(name)")
+                }
+            }
+            #expect(try await hub.api("GET", "/reports?from=2026-02-30").status == 400)
+            let sla = try json(try await hub.api("GET", "/conversations/\(conversation)/sla"))
+            #expect(sla["policy"] as? String == "shop" && sla["state"] as? String == "met")
+            #expect((sla["checks"] as? [[String: Any]])?.map { $0["target"] as? String } == ["first_response"])
+
+            let table = try hub.cli(["report"])
+            #expect(table.status == 0 && table.output.contains("SLA breaches") && table.output.contains("shop"))
+
+            for bad in [
+                ["--from", "2026-13-01"], ["--from", "2026-12-08", "--to", "2026-12-01"], ["--group", "month"],
+            ] {
+                let refused = try hub.cli(["report"] + bad)
+                #expect(refused.status == 2, "\(bad)")
+                #expect(refused.error.contains("error:"), "\(refused.error)")
+            }
+        } catch {
+            await hub.stop()
+            throw error
+        }
+        await hub.stop()
+    }
+}
