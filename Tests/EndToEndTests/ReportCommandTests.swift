@@ -70,4 +70,54 @@ struct ReportCommandTests {
         }
         await hub.stop()
     }
+
+    @Test func theInboxMarksConversationsInBreachAndAtRisk() async throws {
+        // Every hour counts, so the targets run out while the test watches: 2 s for the shop's
+        // conversations, 20 s for those tagged urgent (at risk in its last 5 s).
+        let hub = try await HubProcess.start(
+            extraYAML: """
+                sla:
+                  - name: urgent
+                    tags: [urgent]
+                    first_response: 20s
+                    business_hours: false
+                  - name: shop
+                    first_response: 2s
+                    business_hours: false
+                """)
+        do {
+            #expect(try hub.cli(["users", "add", "Bo Agent"]).status == 0)
+            #expect(try hub.cli(["users", "password", "Bo Agent"], input: "bo's long password\n").status == 0)
+            _ = try await ingest(hub, #"{"id":"s-1","from":"email:sal@example.com","text":"Late?","thread":"t-1"}"#)
+            let late = try #require((try conversations(hub, "email:sal@example.com").first)?["id"] as? String)
+            _ = try await ingest(hub, #"{"id":"s-2","from":"email:uri@example.com","text":"Soon?","thread":"t-2"}"#)
+            let soon = try #require((try conversations(hub, "email:uri@example.com").first)?["id"] as? String)
+            #expect(try await hub.api("PATCH", "/conversations/\(soon)", json: #"{"tags":["urgent"]}"#).status == 200)
+            let browser = WebInboxTests.Browser(hub)
+            #expect(try await browser.logIn("Bo Agent", "bo's long password").status == 303)
+            func row(_ id: String) async throws -> String {
+                let page = try await browser.request("GET", "/inbox").text
+                return page.components(separatedBy: "<tr class=\"conversation-row").first { $0.contains(id) } ?? ""
+            }
+            #expect(!(try await row(soon)).contains("SLA "), "on time: no badge")
+            #expect(
+                try await eventually(timeout: .seconds(10)) {
+                    let text = try await row(late)
+                    return text.contains("SLA breached") && text.contains("shop: first response")
+                })
+            #expect(
+                try await eventually(timeout: .seconds(30)) { try await row(soon).contains("SLA at risk") },
+                "the urgent conversation is at risk in its last 5 seconds")
+            #expect(try json(try await hub.api("GET", "/conversations/\(late)/sla"))["state"] as? String == "breached")
+            // Answered: no badge any more for the shop's conversation once it is resolved.
+            #expect(
+                try await hub.api("POST", "/conversations/\(late)/status", json: #"{"status":"resolved"}"#).status
+                    == 200)
+            #expect(!(try await row(late)).contains("SLA "))
+        } catch {
+            await hub.stop()
+            throw error
+        }
+        await hub.stop()
+    }
 }

@@ -11,6 +11,8 @@ struct InboxListView {
     var filter: ConversationFilter
     var channels: [ChannelID]
     var users: [User]
+    /// SLA states of the page's conversations that a policy covers (``ServiceLevels``).
+    var sla: [String: SLAStatus] = [:]
     /// The query string of the current filter (for the next page's link and live refresh).
     var query: String
 
@@ -53,17 +55,32 @@ struct InboxListView {
             let tags = conversation.tags.map { "<span class=\"tag\">\(HTMLPage.escape($0))</span>" }.joined(
                 separator: " ")
             let priority = conversation.priority > 0 ? " <span class=\"priority\">P\(conversation.priority)</span>" : ""
+            let sla = slaBadge(conversation)
             return """
                 <tr class="conversation-row status-\(conversation.status.rawValue)" data-conversation-id="\(HTMLPage.escape(conversation.id))" data-channel="\(HTMLPage.escape(conversation.channel.rawValue))">
                 <td><a class="conversation-link" href="/inbox/conversations/\(HTMLPage.escape(conversation.id))">\(HTMLPage.escape(name))</a></td>
                 <td>\(HTMLPage.escape(conversation.subject ?? "(no subject)"))\(priority) \(tags)</td>
                 <td><span class="channel-badge">\(HTMLPage.escape(conversation.channel.rawValue))</span></td>
-                <td>\(conversation.status.rawValue)</td>
+                <td>\(conversation.status.rawValue)\(sla)</td>
                 <td>\(HTMLPage.escape(conversation.assignee ?? "—"))</td>
                 <td>\(HTMLPage.time(conversation.lastMessageAt))</td>
                 </tr>
                 """
         }.joined(separator: "\n")
+    }
+
+    /// "SLA breached" or "SLA at risk" (with the policy and the first target in that state) on an
+    /// unresolved conversation; nothing when it is on time or no policy covers it.
+    func slaBadge(_ conversation: Conversation) -> String {
+        guard conversation.status != .resolved, let status = sla[conversation.id],
+            status.state == .breached || status.state == .atRisk,
+            let check = status.checks.first(where: { $0.state == status.state })
+        else { return "" }
+        let label = status.state == .breached ? "SLA breached" : "SLA at risk"
+        let target = check.target.rawValue.replacingOccurrences(of: "_", with: " ")
+        let due = check.due.map { ", due \($0.formatted(.iso8601))" } ?? ""
+        return
+            " <span class=\"sla sla-\(status.state.rawValue)\" title=\"\(HTMLPage.escape("\(status.policy): \(target)\(due)"))\">\(label)</span>"
     }
 
     private func option(_ value: String, _ label: String, selected: Bool) -> String {

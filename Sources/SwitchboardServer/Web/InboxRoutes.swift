@@ -72,7 +72,8 @@ struct InboxRoutes: Sendable {
         }
         return InboxListView(
             page: page, customers: customers, filter: filter, channels: dependencies.adapters.map(\.channel),
-            users: try await store.users(), query: FormEncoding.encode(kept))
+            users: try await store.users(), sla: try await dependencies.serviceLevels.status(of: page.items, store),
+            query: FormEncoding.encode(kept))
     }
 
     func conversationView(_ id: String, signedIn: WebSessions.SignedIn) async throws -> ConversationView {
