@@ -11,16 +11,15 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Print volume, response and resolution times, rates and SLA breaches per channel and period.")
 
-    @OptionGroup var config: ConfigOption
+    @OptionGroup var options: DataOptions
     @Option(help: "First day, YYYY-MM-DD in the business hours' time zone (default: 6 days before --to).")
     var from: String?
     @Option(help: "Last day, included (default: today).") var to: String?
     @Option(help: "Rows per day, week or all (the whole range).") var group: String = "day"
     @Flag(help: "Print CSV (for a spreadsheet).") var csv = false
-    @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (hubConfig, _) = try config.load()
+        let (hubConfig, _) = try options.config.load()
         let levels = ServiceLevels(hours: hubConfig.businessHours, policies: hubConfig.slaPolicies)
         guard let grouping = ReportBuilder.Grouping(rawValue: group) else {
             printError("error: --group must be day, week or all, not '\(group)'")
@@ -37,10 +36,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         if csv {
             print(ReportRow.csv(rows), terminator: "")
-        } else if json {
-            print(String(decoding: try JSONCoding.encoder(pretty: true).encode(rows), as: UTF8.self))
         } else {
-            print(Self.table(rows, from: days.first, to: days.last))
+            try options.output(rows) { Self.table(rows, from: days.first, to: days.last) }
         }
     }
 

@@ -103,15 +103,11 @@ public struct ConfigLoader: Sendable {
         let businessHours: BusinessHoursSection? = section("business_hours", in: root, default: nil, report: report)
         let sla: [SLAEntry]? = section("sla", in: root, default: [], report: report)
         checkSLAChannels(sla ?? [], root: root, channels: channels ?? [], report: report)
-        var webhookLines: [String: Int] = [:]
-        for (index, entry) in (webhooks ?? []).enumerated() {
-            let line = root.entry("webhooks")?.value.item(index)?.entry("id")?.line ?? 0
-            if let first = webhookLines[entry.endpoint.id] {
-                report(
-                    line, "webhooks[\(index)].id", "webhook id '\(entry.endpoint.id)' is already used on line \(first)")
-            }
-            webhookLines[entry.endpoint.id] = line
-        }
+        reportRepeated(
+            (webhooks ?? []).map(\.endpoint.id), in: "webhooks", key: "id", what: "webhook id", root: root,
+            report: report)
+        reportRepeated(
+            (sla ?? []).map(\.policy.name), in: "sla", key: "name", what: "SLA name", root: root, report: report)
 
         guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
             let channels, let webhooks, let canned, let sla
@@ -137,19 +133,29 @@ public struct ConfigLoader: Sendable {
         return Result(config: config, diagnostics: [])
     }
 
+    /// Each name of a list section (`key` of every item of `section`) may be used once.
+    private func reportRepeated(
+        _ names: [String], in section: String, key: String, what: String, root: ConfigNode,
+        report: (Int, String, String) -> Void
+    ) {
+        var lines: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            let line = root.entry(section)?.value.item(index)?.entry(key)?.line ?? 0
+            if let first = lines[name] {
+                report(line, "\(section)[\(index)].\(key)", "\(what) '\(name)' is already used on line \(first)")
+            }
+            lines[name] = line
+        }
+    }
+
     /// Every channel an SLA names must be one of the config's channels.
     private func checkSLAChannels(
         _ entries: [SLAEntry], root: ConfigNode, channels: [ChannelConfig], report: (Int, String, String) -> Void
     ) {
         let known = channels.map(\.id)
-        var names: [String: Int] = [:]
         for (index, entry) in entries.enumerated() {
             let item = root.entry("sla")?.value.item(index)
             let line = item?.entry("name")?.line ?? 0
-            if let first = names[entry.policy.name] {
-                report(line, "sla[\(index)].name", "SLA name '\(entry.policy.name)' is already used on line \(first)")
-            }
-            names[entry.policy.name] = line
             for channel in entry.policy.channels where !known.contains(channel) {
                 report(
                     item?.entry("channels")?.line ?? line, "sla[\(index)].channels",

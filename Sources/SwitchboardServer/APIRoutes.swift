@@ -193,24 +193,25 @@ struct APIRoutes: Sendable {
     /// `status` (comma-separated: open, pending, snoozed, resolved; all by default), `channel`,
     /// `assignee`, `tag`. An empty value is the same as none (what an empty filter form sends).
     func conversationFilter(_ request: Request) throws -> ConversationFilter {
-        let query = request.uri.queryParameters
         var statuses: [Conversation.Status] = []
-        for text in (query.get("status") ?? "").split(separator: ",") {
+        for text in (request.uri.queryParameters.get("status") ?? "").split(separator: ",") {
             guard let status = Conversation.Status(rawValue: String(text)) else {
                 throw StoreError(
                     .invalid, "status '\(text)' is not one of open, pending, snoozed, resolved (comma-separated)")
             }
             statuses.append(status)
         }
-        let value = { (name: String) in query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         return ConversationFilter(
-            statuses: statuses, channel: value("channel").map(ChannelID.init(rawValue:)),
-            assignee: value("assignee"), tag: value("tag")?.lowercased())
+            statuses: statuses, channel: queryValue(request, "channel").map(ChannelID.init(rawValue:)),
+            assignee: queryValue(request, "assignee"), tag: queryValue(request, "tag")?.lowercased())
     }
 
     /// The `cursor` query parameter; empty is the same as absent (the first page).
-    func cursor(_ request: Request) -> String? {
-        request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+    func cursor(_ request: Request) -> String? { queryValue(request, "cursor") }
+
+    /// A query parameter; empty is the same as absent (what an empty form field sends).
+    func queryValue(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func limit(_ request: Request) throws -> Int {

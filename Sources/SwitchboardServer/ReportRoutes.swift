@@ -12,12 +12,11 @@ struct ReportRoutes: Sendable {
     func mount(on routes: RouterGroup<BasicRequestContext>) {
         routes.get("reports") { request, _ in
             try await api.guarded {
-                let query = request.uri.queryParameters
-                let value = { (name: String) in query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
-                guard let grouping = ReportBuilder.Grouping(rawValue: value("group") ?? "day") else {
+                guard let grouping = ReportBuilder.Grouping(rawValue: api.queryValue(request, "group") ?? "day") else {
                     throw StoreError(.invalid, "group must be day, week or all")
                 }
-                guard let days = levels.days(from: value("from"), to: value("to")) else {
+                guard let days = levels.days(from: api.queryValue(request, "from"), to: api.queryValue(request, "to"))
+                else {
                     throw StoreError(.invalid, "from and to are days written YYYY-MM-DD, and to is not before from")
                 }
                 guard days.end.timeIntervalSince(days.start) <= 400 * 86_400 else {

@@ -21,8 +21,6 @@ public struct ActivityEntry: Sendable, Hashable, Codable {
         /// ``ActivityEntry/value`` is the new priority (0 to 3).
         case priority
         case merge, unmerge
-        /// A rule acted; ``ActivityEntry/value`` names the rule and the action.
-        case rule
     }
 
     /// The order lines were appended in (ascending, unique per store).
@@ -32,7 +30,7 @@ public struct ActivityEntry: Sendable, Hashable, Codable {
     public var conversationID: String?
     public var customerID: String?
     public var channel: ChannelID?
-    /// An automatic message or action (auto-acknowledgements, rules); never counts as an answer.
+    /// An automatic message (an acknowledgement, an out-of-office reply); never counts as an answer.
     public var isAutomatic: Bool
     public var actor: String?
     public var value: String?

@@ -15,16 +15,28 @@ public struct BusinessHours: Sendable, Hashable {
         }
     }
 
-    public var timeZone: TimeZone
+    public let timeZone: TimeZone
     /// Open intervals per weekday, 1 = Sunday ... 7 = Saturday (as `Calendar` counts them).
-    public var week: [Int: [Interval]]
+    public let week: [Int: [Interval]]
     /// Local dates (`2026-12-25`) on which the team does not work.
-    public var holidays: Set<String>
+    public let holidays: Set<String>
+    /// The Gregorian calendar in ``timeZone``, made once: every day walked below asks it.
+    public let calendar: Calendar
 
     public init(timeZone: TimeZone, week: [Int: [Interval]], holidays: Set<String> = []) {
         self.timeZone = timeZone
         self.week = week.mapValues { $0.sorted { $0.start < $1.start } }
         self.holidays = holidays
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    /// The local date of `date` in ``timeZone``, written `2026-12-25` (as holidays and report
+    /// periods are).
+    public func localDay(of date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     /// Every hour of every day: what SLAs count in when no business hours are configured.
@@ -74,30 +86,21 @@ public struct BusinessHours: Sendable, Hashable {
         return nil
     }
 
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }
-
     /// The open intervals of the local day that contains `date`, as absolute times.
     private func openIntervals(onDayOf date: Date) -> [(start: Date, end: Date)] {
-        let calendar = calendar
-        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
-        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday
+        guard let weekday = calendar.dateComponents([.weekday], from: date).weekday,
+            holidays.isEmpty || !holidays.contains(localDay(of: date))
         else { return [] }
-        if holidays.contains(String(format: "%04d-%02d-%02d", year, month, dayOfMonth)) { return [] }
         let midnight = calendar.startOfDay(for: date)
         return (week[weekday] ?? []).compactMap { interval in
-            guard let start = time(interval.start, on: midnight, calendar),
-                let end = time(interval.end, on: midnight, calendar)
+            guard let start = time(interval.start, on: midnight), let end = time(interval.end, on: midnight)
             else { return nil }
             return (start, end)
         }
     }
 
     /// Local wall-clock `minutes` after midnight on the day that starts at `midnight`.
-    private func time(_ minutes: Int, on midnight: Date, _ calendar: Calendar) -> Date? {
+    private func time(_ minutes: Int, on midnight: Date) -> Date? {
         if minutes >= 1440 { return calendar.date(byAdding: .day, value: 1, to: midnight) }
         return calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: midnight)
     }

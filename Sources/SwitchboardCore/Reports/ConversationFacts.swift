@@ -4,7 +4,7 @@ import SwitchboardAdapterKit
 /// What the event log says about one conversation: when it opened, when the customer wrote and
 /// when a person answered (automatic messages never count as answers), how its status moved.
 /// SLAs and reports are computed from these facts, never from the live tables.
-public struct ConversationFacts: Sendable, Hashable {
+public struct ConversationFacts: Sendable {
     public var conversationID: String
     public var channel: ChannelID
     public var customerID: String?
@@ -21,8 +21,6 @@ public struct ConversationFacts: Sendable, Hashable {
     public var firstResponseAt: Date? { answers.first }
     /// The first time the conversation was resolved.
     public var firstResolvedAt: Date? { statusChanges.first { $0.status == .resolved }?.at }
-    /// The status after the last change (open when it never changed).
-    public var status: Conversation.Status { statusChanges.last?.status ?? .open }
     /// Whether it was opened again after being resolved.
     public var wasReopened: Bool {
         guard let resolved = statusChanges.firstIndex(where: { $0.status == .resolved }) else { return false }
@@ -50,15 +48,6 @@ public struct ConversationFacts: Sendable, Hashable {
         return waits
     }
 
-    public static func == (lhs: ConversationFacts, rhs: ConversationFacts) -> Bool {
-        lhs.conversationID == rhs.conversationID && lhs.channel == rhs.channel && lhs.customerID == rhs.customerID
-            && lhs.openedAt == rhs.openedAt && lhs.tags == rhs.tags && lhs.customerMessages == rhs.customerMessages
-            && lhs.answers == rhs.answers && lhs.statusChanges.map(\.at) == rhs.statusChanges.map(\.at)
-            && lhs.statusChanges.map(\.status) == rhs.statusChanges.map(\.status)
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(conversationID) }
-
     /// The facts of every conversation whose opening line is among `entries` (lines of other
     /// conversations, or of conversations opened before the log began, are skipped).
     public static func collect(_ entries: [ActivityEntry]) -> [ConversationFacts] {
@@ -83,8 +72,7 @@ public struct ConversationFacts: Sendable, Hashable {
                     facts[id]?.statusChanges.append((entry.at, status))
                 }
             case .tags: facts[id]?.tags = Self.tags(entry.value)
-            case .conversationOpened, .messageIn, .messageOut, .assignment, .priority, .rule,
-                .merge, .unmerge:
+            case .conversationOpened, .messageIn, .messageOut, .assignment, .priority, .merge, .unmerge:
                 break
             }
         }

@@ -57,12 +57,14 @@ public struct ReportRow: Sendable, Hashable, Codable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Six significant decimals at most, and an empty field for "no value".
+    /// Six decimals at most, and an empty field for "no value".
     public static func format(_ value: Double?) -> String {
         guard let value else { return "" }
-        let rounded = (value * 1_000_000).rounded() / 1_000_000
+        let rounded = sixDecimals(value)
         return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
     }
+
+    static func sixDecimals(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
 
     private static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
@@ -96,12 +98,13 @@ public struct ReportBuilder: Sendable {
     public func rows(
         opened: [ActivityEntry], messages: [ActivityEntry], grouping: Grouping, now: Date
     ) -> [ReportRow] {
-        let facts = ConversationFacts.collect(opened)
         var groups: [Key: Tally] = [:]
-        for fact in facts {
+        for fact in ConversationFacts.collect(opened) {
             let period = period(of: fact.openedAt, grouping)
+            // Measured once, counted in its channel's row and in the row for all channels.
+            let measured = measure(fact, now: now)
             for key in [Key(period: period, channel: fact.channel.rawValue), Key(period: period, channel: "all")] {
-                groups[key, default: Tally()].add(fact, builder: self, now: now)
+                groups[key, default: Tally()].add(measured)
             }
         }
         for entry in messages where entry.kind == .messageIn || entry.kind == .messageOut {
@@ -116,18 +119,38 @@ public struct ReportBuilder: Sendable {
 
     /// The local date that starts `date`'s period (Monday for weeks), or `all`.
     public func period(of date: Date, _ grouping: Grouping) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = hours.timeZone
-        calendar.firstWeekday = 2  // weeks start on Monday (ISO 8601)
-        calendar.minimumDaysInFirstWeek = 4
-        let day: Date
         switch grouping {
         case .all: return "all"
-        case .day: day = date
-        case .week: day = calendar.dateInterval(of: .weekOfYear, for: date)?.start ?? date
+        case .day: return hours.localDay(of: date)
+        case .week:
+            var calendar = hours.calendar
+            calendar.firstWeekday = 2  // weeks start on Monday (ISO 8601)
+            calendar.minimumDaysInFirstWeek = 4
+            return hours.localDay(of: calendar.dateInterval(of: .weekOfYear, for: date)?.start ?? date)
         }
-        let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    /// What one conversation adds to a row, as of `now`.
+    struct Measured {
+        var firstResponseSeconds: Double?
+        var resolutionSeconds: Double?
+        var reopened: Bool
+        var breached: Bool
+    }
+
+    func measure(_ fact: ConversationFacts, now: Date) -> Measured {
+        let policy = SLAPolicy.matching(policies, channel: fact.channel, tags: fact.tags)
+        let clock = policy?.clock(hours) ?? hours
+        let seconds = { (end: Date?) -> Double? in
+            guard let end, end <= now else { return nil }
+            return Tally.millisecondPrecision(clock.seconds(from: fact.openedAt, to: end))
+        }
+        let resolution = seconds(fact.firstResolvedAt)
+        return Measured(
+            firstResponseSeconds: seconds(fact.firstResponseAt), resolutionSeconds: resolution,
+            reopened: resolution != nil && fact.wasReopened,
+            breached: policy.map { SLAStatus.evaluate(fact, policy: $0, hours: hours, now: now).state == .breached }
+                ?? false)
     }
 
     struct Key: Hashable, Comparable {
@@ -152,20 +175,12 @@ public struct ReportBuilder: Sendable {
         var reopened = 0
         var breaches = 0
 
-        mutating func add(_ fact: ConversationFacts, builder: ReportBuilder, now: Date) {
+        mutating func add(_ measured: Measured) {
             conversations += 1
-            let policy = SLAPolicy.matching(builder.policies, channel: fact.channel, tags: fact.tags)
-            let clock = policy.map { $0.businessHoursOnly ? builder.hours : .always } ?? builder.hours
-            if let answered = fact.firstResponseAt, answered <= now {
-                firstResponseTimes.append(Self.millisecondPrecision(clock.seconds(from: fact.openedAt, to: answered)))
-            }
-            if let resolved = fact.firstResolvedAt, resolved <= now {
-                resolutionTimes.append(Self.millisecondPrecision(clock.seconds(from: fact.openedAt, to: resolved)))
-                if fact.wasReopened { reopened += 1 }
-            }
-            if let policy, SLAStatus.evaluate(fact, policy: policy, hours: builder.hours, now: now).state == .breached {
-                breaches += 1
-            }
+            if let seconds = measured.firstResponseSeconds { firstResponseTimes.append(seconds) }
+            if let seconds = measured.resolutionSeconds { resolutionTimes.append(seconds) }
+            if measured.reopened { reopened += 1 }
+            if measured.breached { breaches += 1 }
         }
 
         mutating func count(_ entry: ActivityEntry) {
@@ -198,7 +213,7 @@ public struct ReportBuilder: Sendable {
 
         /// A share from 0 to 1 to six decimals, as the CSV writes it, so the API and the CSV agree.
         static func rate(_ part: Int, of whole: Int) -> Double? {
-            whole == 0 ? nil : (Double(part) / Double(whole) * 1_000_000).rounded() / 1_000_000
+            whole == 0 ? nil : ReportRow.sixDecimals(Double(part) / Double(whole))
         }
 
         static func median(_ values: [Double]) -> Double? {

@@ -35,6 +35,9 @@ public struct SLAPolicy: Sendable, Hashable {
             && (self.tags.isEmpty || self.tags.contains(where: tags.contains))
     }
 
+    /// What its targets are counted in: `hours`, or every hour.
+    public func clock(_ hours: BusinessHours) -> BusinessHours { businessHoursOnly ? hours : .always }
+
     /// The first of `policies` that covers the conversation.
     public static func matching(_ policies: [SLAPolicy], channel: ChannelID, tags: [String]) -> SLAPolicy? {
         policies.first { $0.covers(channel: channel, tags: tags) }
@@ -88,7 +91,7 @@ public struct SLAStatus: Sendable, Hashable, Codable {
     public static func evaluate(
         _ facts: ConversationFacts, policy: SLAPolicy, hours: BusinessHours, now: Date
     ) -> SLAStatus {
-        let clock = policy.businessHoursOnly ? hours : .always
+        let clock = policy.clock(hours)
         var checks: [Check] = []
         if let target = policy.firstResponse {
             checks.append(

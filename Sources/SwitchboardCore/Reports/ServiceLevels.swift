@@ -24,8 +24,7 @@ public struct ServiceLevels: Sendable {
     /// of absolute times in the business hours' time zone; nil when either is not a date or `to`
     /// is before `from`.
     public func interval(fromDay from: String, toDay to: String) -> (start: Date, end: Date)? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = hours.timeZone
+        let calendar = hours.calendar
         func day(_ text: String) -> Date? {
             let parts = text.split(separator: "-").compactMap { Int($0) }
             guard parts.count == 3, text.count == 10 else { return nil }
@@ -54,7 +53,7 @@ public struct ServiceLevels: Sendable {
 
     /// The local date of `date` (`2026-12-01`), in the business hours' time zone.
     public func day(of date: Date) -> String {
-        ReportBuilder(hours: hours, policies: []).period(of: date, .day)
+        hours.localDay(of: date)
     }
 
     /// Report rows for the conversations opened, and the messages written, in `[start, end)`.
