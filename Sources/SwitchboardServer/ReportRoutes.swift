@@ -12,7 +12,8 @@ struct ReportRoutes: Sendable {
     func mount(on routes: RouterGroup<BasicRequestContext>) {
         routes.get("reports") { request, _ in
             try await api.guarded {
-                guard let grouping = ReportBuilder.Grouping(rawValue: api.queryValue(request, "group") ?? "day") else {
+                guard let grouping = ReportBuilder.Grouping(rawValue: request.uri.queryParameters.get("group") ?? "day")
+                else {
                     throw StoreError(.invalid, "group must be day, week or all")
                 }
                 guard let days = levels.days(from: api.queryValue(request, "from"), to: api.queryValue(request, "to"))

@@ -50,6 +50,8 @@ struct ReportCommandTests {
                 }
             }
             #expect(try await hub.api("GET", "/reports?from=2026-02-30").status == 400)
+            // group is one of day, week, all (as the OpenAPI document says): empty is not one.
+            #expect(try await hub.api("GET", "/reports?group=").status == 400)
             let sla = try json(try await hub.api("GET", "/conversations/\(conversation)/sla"))
             #expect(sla["policy"] as? String == "shop" && sla["state"] as? String == "met")
             #expect((sla["checks"] as? [[String: Any]])?.map { $0["target"] as? String } == ["first_response"])
