@@ -63,10 +63,9 @@ extension SQLStore: ActivityLogReader {
             // In slices, well under either backend's limit on bound parameters.
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let slice = Array(ids[start..<min(start + 500, ids.count)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ", ")
                 entries += try db.fetchAll(
-                    "SELECT \(ActivityLog.columns) FROM activity WHERE conversation_id IN (\(marks)) ORDER BY seq",
-                    slice.map { $0 as any SQLBindable }
+                    "SELECT \(ActivityLog.columns) FROM activity WHERE conversation_id IN (\(db.placeholders(slice.count))) ORDER BY seq",
+                    slice
                 ).map(ActivityLog.entry)
             }
             return entries.sorted { $0.sequence < $1.sequence }
