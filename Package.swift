@@ -49,6 +49,8 @@ var targets: [Target] = [
             // PBKDF2 for agents' passwords (BoringSSL's, fast enough to use enough rounds).
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            // Counters and gauges for operators; the app exports them for Prometheus.
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]
     ),
@@ -127,6 +129,8 @@ var targets: [Target] = [
             "SwitchboardCurl",
             "SwitchboardServer", "SwitchboardAdapters", "SwitchboardFileBlobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]
     ),
     .executableTarget(name: "switchboard", dependencies: ["SwitchboardApp"]),
@@ -212,6 +216,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: targets
 )

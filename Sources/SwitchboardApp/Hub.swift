@@ -29,6 +29,7 @@ public struct Hub {
     ) throws {
         self.config = config
         self.logger = logger
+        _ = MetricsExport.registry  // swift-metrics reports to it from here on
         store = try Self.openStore(config)
         let events = EventBus()
         let health = HealthBoard()
@@ -62,7 +63,14 @@ public struct Hub {
         }
         var policy = config.ingestPolicy
         policy.optOut.channels = Set(adapters.filter { $0.adapter.capabilities.optOutKeywords }.map(\.channel))
-        let router = Router(store: store, policy: policy, events: events, logger: logger, acknowledger: acknowledger)
+        // Like the acknowledgements, rules' answers are picked up by the dispatcher's next look.
+        let rules =
+            config.rules.isEmpty
+            ? nil
+            : RuleRunner(
+                rules: config.rules, store: store, hours: config.businessHours, events: events, logger: logger)
+        let router = Router(
+            store: store, policy: policy, events: events, logger: logger, acknowledger: acknowledger, rules: rules)
         routerHandle.connect(router)
         let dispatcher = Dispatcher(
             store: store,
@@ -87,7 +95,8 @@ public struct Hub {
                 store: store, inbound: router, adapters: adapters, health: health, apiToken: config.server.apiToken,
                 replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger,
                 hubSecret: hubSecret, publicBaseURL: config.server.publicURL, cannedReplies: config.cannedReplies,
-                serviceLevels: ServiceLevels(hours: config.businessHours, policies: config.slaPolicies)))
+                serviceLevels: ServiceLevels(hours: config.businessHours, policies: config.slaPolicies),
+                metricsText: MetricsExport.text(store: store, channels: adapters.map(\.channel))))
         // Several hubs on one database: each channel's background work (polling) runs in the one
         // process that holds its lease.
         let processName = Self.processName()

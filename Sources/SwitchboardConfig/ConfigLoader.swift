@@ -79,7 +79,7 @@ public struct ConfigLoader: Sendable {
 
         let sections = [
             "server", "storage", "identity", "conversations", "outbox", "opt_out", "webhooks", "channels",
-            "canned_replies", "business_hours", "sla",
+            "canned_replies", "business_hours", "sla", "rules",
         ]
         for entry in Self.entries(root) where !sections.contains(entry.key) {
             report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
@@ -102,15 +102,30 @@ public struct ConfigLoader: Sendable {
         let canned: [CannedReplyEntry]? = section("canned_replies", in: root, default: [], report: report)
         let businessHours: BusinessHoursSection? = section("business_hours", in: root, default: nil, report: report)
         let sla: [SLAEntry]? = section("sla", in: root, default: [], report: report)
-        checkSLAChannels(sla ?? [], root: root, channels: channels ?? [], report: report)
+        let rules: [RuleEntry]? = section("rules", in: root, default: [], report: report)
+        checkChannelNames(
+            (sla ?? []).map { Array($0.policy.channels) }, in: "sla", under: [], root: root, channels: channels ?? [],
+            report: report)
+        checkChannelNames(
+            (rules ?? []).map { Array($0.rule.conditions.channels).sorted { $0.rawValue < $1.rawValue } }, in: "rules",
+            under: ["when"], root: root, channels: channels ?? [], report: report)
+        if let rules, !rules.isEmpty, businessHours == nil,
+            let index = rules.firstIndex(where: { $0.rule.conditions.businessTime != nil })
+        {
+            report(
+                root.entry("rules")?.value.item(index)?.entry("when")?.line ?? 0, "rules[\(index)].when.business_hours",
+                "a rule on business hours needs a business_hours: section saying when the team works")
+        }
         reportRepeated(
             (webhooks ?? []).map(\.endpoint.id), in: "webhooks", key: "id", what: "webhook id", root: root,
             report: report)
         reportRepeated(
             (sla ?? []).map(\.policy.name), in: "sla", key: "name", what: "SLA name", root: root, report: report)
+        reportRepeated(
+            (rules ?? []).map(\.rule.name), in: "rules", key: "name", what: "rule name", root: root, report: report)
 
         guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
-            let channels, let webhooks, let canned, let sla
+            let channels, let webhooks, let canned, let sla, let rules
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
@@ -129,7 +144,8 @@ public struct ConfigLoader: Sendable {
                 maxDelay: outbox.maxDelay?.duration ?? defaults.maxDelay,
                 maxRateLimited: outbox.maxRateLimited ?? defaults.maxRateLimited),
             channels: channels, webhooks: webhooks.map(\.endpoint), cannedReplies: canned.map(\.reply),
-            businessHours: businessHours?.hours ?? .always, slaPolicies: sla.map(\.policy), file: file)
+            businessHours: businessHours?.hours ?? .always, slaPolicies: sla.map(\.policy), rules: rules.map(\.rule),
+            file: file)
         return Result(config: config, diagnostics: [])
     }
 
@@ -148,17 +164,21 @@ public struct ConfigLoader: Sendable {
         }
     }
 
-    /// Every channel an SLA names must be one of the config's channels.
-    private func checkSLAChannels(
-        _ entries: [SLAEntry], root: ConfigNode, channels: [ChannelConfig], report: (Int, String, String) -> Void
+    /// Every channel an SLA or a rule names must be one of the config's channels; `lists[i]` is what
+    /// item `i` of `section` names, under the keys `under` (`rules[i].when.channels`).
+    private func checkChannelNames(
+        _ lists: [[ChannelID]], in section: String, under: [String], root: ConfigNode, channels: [ChannelConfig],
+        report: (Int, String, String) -> Void
     ) {
         let known = channels.map(\.id)
-        for (index, entry) in entries.enumerated() {
-            let item = root.entry("sla")?.value.item(index)
-            let line = item?.entry("name")?.line ?? 0
-            for channel in entry.policy.channels where !known.contains(channel) {
+        for (index, names) in lists.enumerated() {
+            var node = root.entry(section)?.value.item(index)
+            for key in under { node = node?.entry(key)?.value }
+            let line = node?.entry("channels")?.line ?? root.entry(section)?.value.item(index)?.line ?? 0
+            let path = ([section + "[\(index)]"] + under + ["channels"]).joined(separator: ".")
+            for channel in names where !known.contains(channel) {
                 report(
-                    item?.entry("channels")?.line ?? line, "sla[\(index)].channels",
+                    line, path,
                     "no channel '\(channel)' in channels:; known: \(known.map(\.rawValue).joined(separator: ", "))")
             }
         }

@@ -19,6 +19,8 @@ public struct HubConfig: Sendable {
     public var businessHours: BusinessHours = .always
     /// `sla:` — response and resolution targets, the first that covers a conversation applies.
     public var slaPolicies: [SLAPolicy] = []
+    /// `rules:` — what the hub does on its own when a message arrives, in order.
+    public var rules: [Rule] = []
     /// The file it was read from, for messages.
     public var file: String
 

@@ -13,7 +13,22 @@ enum PostgresMigrations {
         ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
         ("v4-inbox-index", v4), ("v5-users-and-tokens", v5),
         ("v6-passwords-and-sessions", v6), ("v7-event-log", v7),
+        ("v8-broadcasts", v8),
     ]
+
+    /// SQLite's v13: who each broadcast reached.
+    static let v8 = """
+        CREATE TABLE broadcast_recipients (
+            broadcast_id TEXT COLLATE "C" NOT NULL,
+            customer_id TEXT COLLATE "C" NOT NULL,
+            channel TEXT COLLATE "C",
+            conversation_id TEXT COLLATE "C",
+            message_id TEXT COLLATE "C",
+            skipped TEXT COLLATE "C",
+            at BIGINT NOT NULL,
+            PRIMARY KEY (broadcast_id, customer_id)
+        )
+        """
 
     /// Applies the missing migrations in one transaction. Two hubs starting at once are safe: the
     /// transaction holds the store's write lock, so the second finds the work done.

@@ -169,9 +169,10 @@ enum IngestTransaction {
                 .status, conversation, at: envelope.sentAt, actor: prepared.from, value: "open", db: db)
         case .append: break
         }
+        // The message's sentiment goes in the log's value, for reports.
         try ActivityLog.append(
-            .messageIn, conversation, at: envelope.sentAt, automatic: envelope.isAutomatic, actor: prepared.from, db: db
-        )
+            .messageIn, conversation, at: envelope.sentAt, automatic: envelope.isAutomatic, actor: prepared.from,
+            value: SentimentScorer.standard.score(envelope.text).sentiment.rawValue, db: db)
         let optOut = policy.optOut.action(for: envelope.text, on: envelope.channel)
         if let optOut {
             try applyOptOut(optOut, message: message, conversation: conversation, from: prepared.from, now: now, db: db)

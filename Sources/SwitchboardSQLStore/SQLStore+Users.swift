@@ -110,6 +110,19 @@ extension SQLStore: UserStore {
         }
     }
 
+    public func signedInUsers(now: Date) async throws -> [User] {
+        try await database.read { db in
+            try db.fetchAll(
+                """
+                SELECT users.id, users.name, users.role, users.created_at FROM users WHERE EXISTS (
+                    SELECT 1 FROM api_tokens WHERE api_tokens.user_id = users.id AND api_tokens.kind = 'session'
+                    AND api_tokens.revoked_at IS NULL AND api_tokens.expires_at > ?)
+                ORDER BY users.created_at, users.id
+                """, [now.millis]
+            ).map(Self.user)
+        }
+    }
+
     public func setPasswordHash(_ hash: String, forUser userID: String) async throws {
         try await database.write { db in
             guard try db.fetchOne("SELECT id FROM users WHERE id = ?", [userID]) != nil else {

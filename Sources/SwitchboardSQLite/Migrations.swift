@@ -40,8 +40,25 @@ enum Migrations {
         migrator.registerMigration("v12-event-log") { db in
             try db.execute(sql: v12)
         }
+        migrator.registerMigration("v13-broadcasts") { db in
+            try db.execute(sql: v13)
+        }
         return migrator
     }
+
+    /// Who each broadcast reached (or skipped, and why): a broadcast sent again reaches nobody twice.
+    static let v13 = """
+        CREATE TABLE broadcast_recipients (
+            broadcast_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            channel TEXT,
+            conversation_id TEXT,
+            message_id TEXT,
+            skipped TEXT,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (broadcast_id, customer_id)
+        );
+        """
 
     /// The event log reports and SLAs are computed from (``ActivityEntry``): appended in the same
     /// transaction as each change, never edited.

@@ -18,9 +18,10 @@ struct APIRoutes: Sendable {
         // Two child groups: a group's middleware applies to every route added to it afterwards.
         let routes = api.group().add(
             middleware: APIAuthMiddleware(required: .agent, configToken: dependencies.apiToken, users: store))
-        UserRoutes(api: self).mount(
-            on: api.group().add(
-                middleware: APIAuthMiddleware(required: .admin, configToken: dependencies.apiToken, users: store)))
+        let admin = api.group().add(
+            middleware: APIAuthMiddleware(required: .admin, configToken: dependencies.apiToken, users: store))
+        UserRoutes(api: self).mount(on: admin)
+        BroadcastRoutes(api: self).mount(on: admin)
         ReportRoutes(api: self).mount(on: routes)
         routes.get("customers") { request, context in
             try await guarded {

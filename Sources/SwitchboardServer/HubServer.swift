@@ -5,7 +5,7 @@ import NIOCore
 import SwitchboardAdapterKit
 import SwitchboardCore
 
-/// The hub's HTTP face: `/health`, the webhook routes adapters declare (under
+/// The hub's HTTP face: `/health`, `/metrics`, the webhook routes adapters declare (under
 /// `/webhooks/<channel-id>/`), the JSON API under `/api/v1` (bearer token), and the web inbox
 /// under `/login` and `/inbox` (session cookie).
 public struct HubServer: Sendable {
@@ -32,6 +32,8 @@ public struct HubServer: Sendable {
         public var cannedReplies: [CannedReply]
         /// Business hours and SLA policies, for reports and SLA states.
         public var serviceLevels: ServiceLevels
+        /// The operational metrics in Prometheus' text format, for `GET /metrics`; `nil`: no route.
+        public var metricsText: (@Sendable () async -> String)?
 
         public init(
             store: any SwitchboardStore, inbound: any InboundSink,
@@ -39,9 +41,10 @@ public struct HubServer: Sendable {
             replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
             events: EventBus = EventBus(), logger: Logger, hubSecret: String = "",
             publicBaseURL: String = "", cannedReplies: [CannedReply] = [],
-            serviceLevels: ServiceLevels = ServiceLevels()
+            serviceLevels: ServiceLevels = ServiceLevels(), metricsText: (@Sendable () async -> String)? = nil
         ) {
             self.serviceLevels = serviceLevels
+            self.metricsText = metricsText
             self.events = events
             self.hubSecret = hubSecret
             self.publicBaseURL = publicBaseURL
@@ -77,6 +80,14 @@ public struct HubServer: Sendable {
         router.get("/health") { _, _ in
             try JSONResponse.make(
                 HealthReport(status: "ok", channels: dependencies.health.all, webhooks: dependencies.health.webhooks))
+        }
+        if let metricsText = dependencies.metricsText {
+            // Counts per channel, no customer data: open like /health (restrict it at the proxy).
+            router.get("/metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: await metricsText())))
+            }
         }
         router.get("/api/v1/openapi.yaml") { _, _ in
             Response(

@@ -22,6 +22,8 @@ final class Receiver: Sendable {
     struct Received: Sendable {
         var headers: [String: String]
         var body: [UInt8]
+        /// When it arrived.
+        var at = Date()
     }
 
     private let received = Mutex<[Received]>([])

@@ -117,6 +117,7 @@ public struct Dispatcher: Service {
         }
         do {
             let receipt = try await send(item.message)
+            HubMetrics.sentOne(channel)
             try await store.markSent(item, receipt: receipt)
             events.publish(.deliveryUpdated(messageID: item.message.messageID, status: "sent"))
         } catch {
@@ -125,6 +126,7 @@ public struct Dispatcher: Service {
             if rateLimited, let wait = sendError.retryAfter { limiter.pause(channel, for: wait, now: Date()) }
             let retryAt = retry.nextAttempt(
                 after: sendError, attempts: rateLimited ? item.rateLimited + 1 : item.attempts + 1, now: Date())
+            HubMetrics.sendFailed(channel, final: retryAt == nil)
             if retryAt == nil {
                 logger.warning(
                     "reply dead-lettered",

@@ -10,6 +10,7 @@ public struct ActivityEntry: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// A conversation was opened by its first inbound message (`at` is that message's time).
         case conversationOpened = "conversation.opened"
+        /// ``ActivityEntry/value`` is the text's ``Sentiment`` (positive, neutral or negative).
         case messageIn = "message.in"
         case messageOut = "message.out"
         /// The conversation's status changed; ``ActivityEntry/value`` is the new status.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SwitchboardAdapterKit
 
@@ -17,28 +18,35 @@ public struct Router: InboundSink {
     public let events: EventBus
     /// Answers new conversations where the channel has an `acknowledge:` text.
     public let acknowledger: Acknowledger?
+    /// The config's `rules:`, run on each stored message after the acknowledgement.
+    public let rules: RuleRunner?
     let logger: Logger
 
     public init(
         store: any InboxStore, policy: IngestPolicy, events: EventBus, logger: Logger,
-        acknowledger: Acknowledger? = nil
+        acknowledger: Acknowledger? = nil, rules: RuleRunner? = nil
     ) {
         self.store = store
         self.policy = policy
         self.events = events
         self.logger = logger
         self.acknowledger = acknowledger
+        self.rules = rules
     }
 
     public func deliver(_ batch: [InboundEnvelope]) async throws -> [DeliveryOutcome] {
         guard !batch.isEmpty else { return [] }
         let outcomes = try await store.ingest(batch, policy: policy)
+        HubMetrics.record(batch, outcomes, now: Date())
         if let acknowledger {
             // A keyword (STOP, START) is not a conversation to acknowledge.
             for case .stored(let stored) in outcomes
             where stored.optOut == nil && acknowledger.shouldAcknowledge(stored) {
                 await acknowledger.acknowledge(stored, logger: logger)
             }
+        }
+        if let rules {
+            for case .stored(let stored) in outcomes { await rules.run(stored) }
         }
         return outcomes.map { outcome in
             switch outcome {

@@ -229,6 +229,9 @@ public protocol UserStore: Sendable {
     func issueSession(forUser userID: String, expiresAt: Date) async throws -> IssuedToken
     /// Ends a web session by its token (logout); an unknown token changes nothing.
     func revokeSession(token: String) async throws
+    /// The users signed in to the web inbox at `now` (a session not revoked and not expired): the
+    /// agents rules may hand conversations to. Oldest user first.
+    func signedInUsers(now: Date) async throws -> [User]
     /// Stores a password's hash (``PasswordHash``) for the user.
     func setPasswordHash(_ hash: String, forUser userID: String) async throws
     /// A user by name with their password's hash, `nil` when they have none.
@@ -261,7 +264,7 @@ public protocol ChannelLeaseStore: Sendable {
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
 public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
     & WebhookDeliveryStore & UserStore
-    & CursorStoreProvider & ChannelLeaseStore & ActivityLogReader
+    & CursorStoreProvider & ChannelLeaseStore & ActivityLogReader & BroadcastStore
 
 /// A store operation that could not be done; the message says why and what to do.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
