@@ -4,8 +4,9 @@
 # and in the chat widget on a test shop page; an agent logs in, sees one timeline across both
 # channels, answers without a page reload and sees the delivery state change; the visitor gets the
 # answer live; a second agent session sees new messages live; the reply checklist warns; a form
-# post without the CSRF token is refused. Screenshots of the inbox, a conversation (desktop and
-# phone width) and the widget are written to docs/screenshots.
+# post without the CSRF token is refused; the reports page draws its charts for two weeks of
+# generated history. Screenshots of the inbox, a conversation (desktop and phone width), the
+# widget and the reports page are written to docs/screenshots.
 #
 # usage: scripts/browser-test.sh [--binary PATH] [--screenshots DIR]
 #   --binary       the hub to run (default .build/debug/switchboard, which `swift test` builds)
@@ -117,6 +118,11 @@ channels:
       allowed_origins: ["http://127.0.0.1:$SITE_PORT"]
       messages_per_minute: 20
 YAML
+
+# Two weeks of made-up history (customers, answers, resolutions) for the reports page, written
+# before the hub starts: generate fills an empty store only.
+"$BINARY" generate --customers 120 --messages 400 --days 14 --seed 9 --config "$WORK/hub.yaml" >/dev/null ||
+    fail "switchboard generate failed"
 
 # Users (an agent, who runs the flow, and an admin), with passwords read from stdin.
 "$BINARY" users add "Ana Agent" --role agent --config "$WORK/hub.yaml" >/dev/null || fail "users add Ana Agent failed"

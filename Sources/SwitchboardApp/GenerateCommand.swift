@@ -21,10 +21,19 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "How many inbound messages in all.") var messages = 1_000_000
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
     @Option(help: "Envelopes per ingest transaction.") var batchSize = 1000
+    @Option(
+        help: ArgumentHelp(
+            "Spread the history over the last N days and answer and resolve most conversations in it.",
+            discussion: "For trying the reports page; without it, the history starts in November 2023."))
+    var days: Int?
 
     func run() async throws {
         guard customers > 0, messages >= customers, batchSize > 0 else {
             printError("error: --customers must be at least 1 and --messages at least --customers")
+            throw ExitCode(2)
+        }
+        if let days, !(1...400).contains(days) {
+            printError("error: --days is 1 to 400")
             throw ExitCode(2)
         }
         let (config, _) = try options.load()
@@ -34,7 +43,10 @@ struct GenerateCommand: AsyncParsableCommand {
             printError("error: the store already has customers; generate fills an empty store only")
             throw ExitCode(1)
         }
-        var history = GeneratedHistory(customers: customers, messages: messages, seed: seed)
+        let now = Date()
+        var history = GeneratedHistory(
+            customers: customers, messages: messages, seed: seed,
+            span: days.map { (start: now.addingTimeInterval(-Double($0) * 86_400), end: now) })
         let bar = ProgressBar()
         var batch: [InboundEnvelope] = []
         var stored = 0
@@ -58,6 +70,17 @@ struct GenerateCommand: AsyncParsableCommand {
             _ = try await store.merge(source.id, into: target.id, actor: "generator", reason: "same person")
             merged += 1
         }
+        let replies: Int
+        if days != nil {
+            replies = try await answer(store, seed: seed, now: now)
+        } else {
+            replies = try await replyToEveryTenth(store)
+        }
+        print("generated \(stored) messages from \(customers) customers; \(merged) merges, \(replies) replies queued")
+    }
+
+    /// Without --days: a reply, queued now, in one conversation of every tenth customer.
+    private func replyToEveryTenth(_ store: SQLStore) async throws -> Int {
         var replies = 0
         for customer in stride(from: 0, to: customers, by: 10) {
             let address = try Address(parsing: "email:customer\(customer)@example.com")
@@ -68,7 +91,41 @@ struct GenerateCommand: AsyncParsableCommand {
                 ReplyRequest(conversationID: conversation.id, text: "Thanks, we're on it.", author: "Generator"))
             replies += 1
         }
-        print("generated \(stored) messages from \(customers) customers; \(merged) merges, \(replies) replies queued")
+        return replies
+    }
+
+    /// With --days: most conversations get an answer minutes to hours after they opened, and most
+    /// answered ones are resolved later, each at its time in the past (never after `now`), so the
+    /// event log holds a history the reports can measure.
+    private func answer(_ store: SQLStore, seed: UInt64, now: Date) async throws -> Int {
+        var random = SplitMix64(seed: seed &+ 1)
+        var replies = 0
+        var cursor: String?
+        repeat {
+            let page = try await store.customers(limit: 500, cursor: cursor)
+            for customer in page.items {
+                for conversation in try await store.conversations(customerID: customer.id) {
+                    guard random.unit() < 0.85,
+                        let opened = try await store.messages(conversationID: conversation.id).first?.sentAt
+                    else { continue }
+                    // Mostly within the hour, some after a night.
+                    let answeredAt = opened.addingTimeInterval(120 + pow(random.unit(), 3) * 16 * 3_600)
+                    guard answeredAt < now else { continue }
+                    _ = try await store.enqueueReply(
+                        ReplyRequest(
+                            conversationID: conversation.id, text: "Thanks, we're on it.", author: "Generator"),
+                        at: answeredAt)
+                    replies += 1
+                    let resolvedAt = answeredAt.addingTimeInterval(600 + random.unit() * 30 * 3_600)
+                    if random.unit() < 0.75, resolvedAt < now {
+                        _ = try await store.setStatus(
+                            conversationID: conversation.id, to: .resolved, actor: "Generator", at: resolvedAt)
+                    }
+                }
+            }
+            cursor = page.nextCursor
+        } while cursor != nil
+        return replies
     }
 
     private func ingest(_ batch: [InboundEnvelope], into store: SQLStore) async throws -> Int {
@@ -90,15 +147,24 @@ struct GeneratedHistory {
     let messages: Int
     private var random: SplitMix64
     private var produced = 0
-    private var time = Date(timeIntervalSince1970: 1_700_000_000)
+    private var time: Date
+    /// Mean seconds between two messages, when the history is spread over a span.
+    private let step: Double?
+    /// No message is later than this (the span's end).
+    private let end: Date
     /// (email, phone) of the customers who wrote by email and by SMS.
     private(set) var sameCustomer: [(Address, Address)] = []
     private var merged: Set<Int> = []
 
-    init(customers: Int, messages: Int, seed: UInt64) {
+    /// - Parameter span: when the history happens; nil: from November 2023, a few minutes per message.
+    init(customers: Int, messages: Int, seed: UInt64, span: (start: Date, end: Date)? = nil) {
         self.customers = customers
         self.messages = messages
         random = SplitMix64(seed: seed)
+        time = span?.start ?? Date(timeIntervalSince1970: 1_700_000_000)
+        // A little under the even share, so the sum of the random steps rarely reaches the end.
+        step = span.map { max(1, 0.95 * $0.end.timeIntervalSince($0.start) / Double(max(messages, 1))) }
+        end = span?.end ?? .distantFuture
     }
 
     mutating func next() throws -> InboundEnvelope? {
@@ -108,7 +174,8 @@ struct GeneratedHistory {
         let customer = produced < customers ? produced : Int(Double(customers) * pow(random.unit(), 2))
         let email = try Address(parsing: "email:customer\(customer)@example.com")
         let thread = Int(pow(random.unit(), 3) * 5)
-        time += Double(1 + Int(random.unit() * 300))
+        // Without a span, 1 to 300 s (as the benchmarks' histories always were).
+        time = min(end, time + Double(1 + Int(random.unit() * (step.map { 2 * $0 - 1 } ?? 300))))
         let words = ["order", "refund", "delivery", "invoice", "password", "account", "parcel", "late", "thanks"]
         let text = (0..<(3 + Int(random.unit() * 30))).map { _ in words[Int(random.unit() * Double(words.count))] }
             .joined(separator: " ")

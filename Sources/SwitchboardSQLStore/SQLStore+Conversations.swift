@@ -5,8 +5,15 @@ extension SQLStore: ConversationStore {
     public func setStatus(conversationID: String, to status: Conversation.Status, actor: String) async throws
         -> Conversation
     {
+        try await setStatus(conversationID: conversationID, to: status, actor: actor, at: Date())
+    }
+
+    /// ``setStatus(conversationID:to:actor:)`` as of `now`: for `switchboard generate`, which writes
+    /// a history in the past.
+    public func setStatus(conversationID: String, to status: Conversation.Status, actor: String, at now: Date)
+        async throws -> Conversation
+    {
         try await database.write { db in
-            let now = Date()
             guard
                 let row = try db.fetchOne(
                     "SELECT \(Rows.conversationColumns) FROM conversations WHERE id = ?", [conversationID])

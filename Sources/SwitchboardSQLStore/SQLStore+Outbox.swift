@@ -4,6 +4,11 @@ import SwitchboardCore
 
 extension SQLStore: OutboxStore {
     public func enqueueReply(_ reply: ReplyRequest) async throws -> Message {
+        try await enqueueReply(reply, at: Date())
+    }
+
+    /// ``enqueueReply(_:)`` as of `now`: for `switchboard generate`, which writes a history in the past.
+    public func enqueueReply(_ reply: ReplyRequest, at now: Date) async throws -> Message {
         let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty || reply.template != nil else {
             throw StoreError(.invalid, "the reply is empty; write some text or name a template")
@@ -12,7 +17,7 @@ extension SQLStore: OutboxStore {
             throw StoreError(.invalid, "the public notice is empty; leave it out or write what the public sees")
         }
         return try await database.write { db in
-            try ReplyWriter.enqueue(reply, text: text, now: Date(), db: db)
+            try ReplyWriter.enqueue(reply, text: text, now: now, db: db)
         }
     }
 

@@ -11,6 +11,7 @@ usage: inbox_flow.py --hub URL --site URL --secret WEBHOOK_SECRET --password PAS
                      [--user NAME] [--screenshots DIR] [--chromium PATH]
 """
 import argparse
+import datetime
 import hashlib
 import hmac
 import json
@@ -237,6 +238,41 @@ class Flow:
         phone.close()
         return f"screenshots inbox.png, conversation.png, widget.png, conversation-phone.png in {directory}"
 
+    def reports_page(self):
+        """The reports page over the 14 days `switchboard generate --days 14` filled (browser-test.sh)."""
+        page = self.agent_a
+        today = datetime.datetime.now(datetime.timezone.utc).date()  # the hub's days are UTC here
+        first = today - datetime.timedelta(days=13)
+        page.goto(f"{self.hub}/inbox")
+        page.click('nav[aria-label="Sections"] a[href="/inbox/reports"]')
+        page.fill('input[name="from"]', first.isoformat())
+        page.fill('input[name="to"]', today.isoformat())
+        page.click('form[action="/inbox/reports"] button[type="submit"]')
+        expect(page).to_have_url(re.compile(r"/inbox/reports\?from=" + first.isoformat()))
+        charts = page.locator("figure.chart svg")
+        expect(charts).to_have_count(5)
+        for index in range(5):
+            box = charts.nth(index).bounding_box()
+            check(box and box["width"] > 200 and box["height"] > 80, f"chart {index + 1} is drawn too small: {box}")
+        # The messages chart has a point per day and series; the channel chart a bar per channel and series.
+        points = page.locator("figure.chart").nth(0).locator("circle.point")
+        check(points.count() >= 14, f"the messages chart has {points.count()} points for 14 days")
+        check(page.locator("figure.chart").nth(4).locator("rect.bar").count() >= 2, "the channel chart has no bars")
+        check(page.get_by_text("No data for this period").count() == 0, "a chart says it has no data")
+        expect(page.locator("table.report tbody tr")).not_to_have_count(0)
+        expect(page.locator("table.report")).to_contain_text("All channels")
+        # The CSV link gives the same numbers as a download.
+        csv = page.context.request.get(f"{self.hub}/inbox/reports.csv?from={first.isoformat()}&to={today.isoformat()}")
+        check(csv.status == 200 and csv.text().startswith("period,channel,conversations"),
+              f"the CSV answered {csv.status}: {csv.text()[:200]}")
+        days = {line.split(",")[0] for line in csv.text().splitlines()[1:]}
+        check(len(days) >= 10, f"the CSV has {len(days)} days of rows")
+        directory = self.args.screenshots
+        os.makedirs(directory, exist_ok=True)
+        page.screenshot(path=os.path.join(directory, "reports.png"), full_page=True)
+        return (f"the reports page drew 5 charts ({points.count()} points on the messages chart) and the table "
+                f"for {first} to {today}; the CSV has {len(days)} days; screenshot reports.png")
+
     def csrf_refused(self):
         page = self.agent_a
         token = page.locator('meta[name="csrf-token"]').get_attribute("content")
@@ -280,7 +316,7 @@ def main():
         flow = Flow(args, browser)
         steps = [flow.seed_webhook_message, flow.visitor_writes, flow.agent_sees_one_timeline,
                  flow.agent_replies, flow.visitor_gets_reply, flow.live_inbound_in_second_session,
-                 flow.checklist_warns, flow.screenshots, flow.csrf_refused]
+                 flow.checklist_warns, flow.screenshots, flow.reports_page, flow.csrf_refused]
         for number, step in enumerate(steps, 1):
             name = step.__name__.replace("_", " ")
             try:

@@ -26,6 +26,9 @@ public struct ReportRow: Sendable, Hashable, Codable {
     public var reopenRate: Double?
     /// Conversations that broke at least one SLA target.
     public var slaBreaches: Int
+    /// Inbound messages the ``SentimentScorer`` found positive, and negative (the rest are neutral).
+    public var positiveIn: Int = 0
+    public var negativeIn: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case period, channel, conversations
@@ -40,6 +43,8 @@ public struct ReportRow: Sendable, Hashable, Codable {
         case resolutionRate = "resolution_rate"
         case reopenRate = "reopen_rate"
         case slaBreaches = "sla_breaches"
+        case positiveIn = "positive_in"
+        case negativeIn = "negative_in"
     }
 
     /// The CSV header and one line per row, for `switchboard report --csv`.
@@ -50,7 +55,8 @@ public struct ReportRow: Sendable, Hashable, Codable {
                 row.period, row.channel, "\(row.conversations)", "\(row.messagesIn)", "\(row.messagesOut)",
                 "\(row.automaticOut)", "\(row.firstResponses)", format(row.firstResponseMeanSeconds),
                 format(row.firstResponseMedianSeconds), "\(row.resolved)", format(row.resolutionMeanSeconds),
-                format(row.resolutionRate), format(row.reopenRate), "\(row.slaBreaches)",
+                format(row.resolutionRate), format(row.reopenRate), "\(row.slaBreaches)", "\(row.positiveIn)",
+                "\(row.negativeIn)",
             ]
             lines.append(fields.map(quoted).joined(separator: ","))
         }
@@ -174,6 +180,8 @@ public struct ReportBuilder: Sendable {
         var resolutionTimes: [Double] = []
         var reopened = 0
         var breaches = 0
+        var positiveIn = 0
+        var negativeIn = 0
 
         mutating func add(_ measured: Measured) {
             conversations += 1
@@ -186,6 +194,8 @@ public struct ReportBuilder: Sendable {
         mutating func count(_ entry: ActivityEntry) {
             if entry.kind == .messageIn {
                 messagesIn += 1
+                if entry.value == Sentiment.positive.rawValue { positiveIn += 1 }
+                if entry.value == Sentiment.negative.rawValue { negativeIn += 1 }
             } else {
                 messagesOut += 1
                 if entry.isAutomatic { automaticOut += 1 }
@@ -201,7 +211,7 @@ public struct ReportBuilder: Sendable {
                 resolutionMeanSeconds: Self.mean(resolutionTimes),
                 resolutionRate: Self.rate(resolutionTimes.count, of: conversations),
                 reopenRate: Self.rate(reopened, of: resolutionTimes.count),
-                slaBreaches: breaches)
+                slaBreaches: breaches, positiveIn: positiveIn, negativeIn: negativeIn)
         }
 
         /// The log keeps milliseconds: anything finer is floating-point dust from date arithmetic.

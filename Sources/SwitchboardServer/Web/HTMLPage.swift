@@ -40,6 +40,7 @@ enum HTMLPage {
         var header = "<a class=\"brand\" href=\"/inbox\">Switchboard</a>"
         if let user {
             header += """
+                <nav aria-label="Sections"><a href="/inbox">Inbox</a> <a href="/inbox/reports">Reports</a></nav>
                 <nav aria-label="Account"><span class="who">\(escape(user.name)) (\(escape(user.role)))</span>
                 <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="\(escape(csrf ?? ""))">
                 <button type="submit" class="link">Log out</button></form></nav>

@@ -55,7 +55,46 @@ struct InboxRoutes: Sendable {
             }
             return EventStreamRoute(events: dependencies.events).response()
         }
+        router.get("/inbox/reports") { request, _ in
+            try await page(request) { signedIn in
+                HTMLPage.render(
+                    title: "Reports", user: (signedIn.user.name, signedIn.user.role.rawValue),
+                    csrf: signedIn.csrfToken, body: try await reportsView(request).body())
+            }
+        }
+        router.get("/inbox/reports.csv") { request, _ in
+            guard try await sessions.signedIn(request) != nil else { return HTMLPage.redirect(to: "/login") }
+            do {
+                let view = try await reportsView(request)
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8",
+                        .contentDisposition:
+                            "attachment; filename=\"switchboard-\(view.days.first)-\(view.days.last).csv\"",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(string: ReportRow.csv(view.daily))))
+            } catch let error as StoreError {
+                return JSONResponse.error(.badRequest, error.message)
+            }
+        }
         InboxFormRoutes(inbox: self).mount(on: router)
+    }
+
+    /// The reports page's numbers for the `from` and `to` of the query (the last seven days by default).
+    func reportsView(_ request: Request) async throws -> ReportsView {
+        let api = APIRoutes(dependencies: dependencies)
+        let levels = dependencies.serviceLevels
+        guard let days = levels.days(from: api.queryValue(request, "from"), to: api.queryValue(request, "to")) else {
+            throw StoreError(.invalid, "from and to are days written YYYY-MM-DD, and to is not before from")
+        }
+        guard days.end.timeIntervalSince(days.start) <= 400 * 86_400 else {
+            throw StoreError(.invalid, "a report covers at most 400 days; choose a shorter range")
+        }
+        return ReportsView(
+            days: days, dayLabels: ReportsView.labels(days, hours: levels.hours),
+            daily: try await levels.report(store, start: days.start, end: days.end, grouping: .day),
+            overall: try await levels.report(store, start: days.start, end: days.end, grouping: .all))
     }
 
     func listView(_ request: Request) async throws -> InboxListView {
