@@ -96,7 +96,16 @@ public struct Hub {
                 replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger,
                 hubSecret: hubSecret, publicBaseURL: config.server.publicURL, cannedReplies: config.cannedReplies,
                 serviceLevels: ServiceLevels(hours: config.businessHours, policies: config.slaPolicies),
-                metricsText: MetricsExport.text(store: store, channels: adapters.map(\.channel))))
+                metricsText: MetricsExport.text(store: store, channels: adapters.map(\.channel)),
+                satisfaction: config.satisfaction))
+        // Ratings: the question goes out when a conversation is resolved, on channels that send.
+        var surveyor: SatisfactionSurveyor?
+        if let survey = config.satisfaction {
+            surveyor = SatisfactionSurveyor(
+                survey: survey, store: store,
+                channels: Set(adapters.filter { $0.adapter.capabilities.canSend }.map(\.channel)), bus: events,
+                logger: logger)
+        }
         // Several hubs on one database: each channel's background work (polling) runs in the one
         // process that holds its lease.
         let processName = Self.processName()
@@ -109,7 +118,8 @@ public struct Hub {
             AdapterSupervisor(adapter: $0.adapter, channel: $0.channel, health: health, logger: logger, lease: lease)
         }
         services =
-            [dispatcher] + webhookServices + (relay.map { [$0] } ?? []) + supervisors + [
+            [dispatcher] + webhookServices + (surveyor.map { [$0] } ?? []) + (relay.map { [$0] } ?? []) + supervisors
+            + [
                 server.application(host: config.server.host, port: config.server.port, onListening: onListening)
             ]
     }

@@ -79,7 +79,7 @@ public struct ConfigLoader: Sendable {
 
         let sections = [
             "server", "storage", "identity", "conversations", "outbox", "opt_out", "webhooks", "channels",
-            "canned_replies", "business_hours", "sla", "rules",
+            "canned_replies", "business_hours", "sla", "rules", "csat",
         ]
         for entry in Self.entries(root) where !sections.contains(entry.key) {
             report(entry.line, entry.key, Self.unknownKeyMessage(entry.key, known: sections))
@@ -103,6 +103,12 @@ public struct ConfigLoader: Sendable {
         let businessHours: BusinessHoursSection? = section("business_hours", in: root, default: nil, report: report)
         let sla: [SLAEntry]? = section("sla", in: root, default: [], report: report)
         let rules: [RuleEntry]? = section("rules", in: root, default: [], report: report)
+        let csat: SatisfactionSection? = section("csat", in: root, default: nil, report: report)
+        let csatFailed =
+            root.entry("csat").map { entry in
+                if case .scalar(_, true) = entry.value.value { return false }
+                return csat == nil
+            } ?? false
         checkChannelNames(
             (sla ?? []).map { Array($0.policy.channels) }, in: "sla", under: [], root: root, channels: channels ?? [],
             report: report)
@@ -125,7 +131,7 @@ public struct ConfigLoader: Sendable {
             (rules ?? []).map(\.rule.name), in: "rules", key: "name", what: "rule name", root: root, report: report)
 
         guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
-            let channels, let webhooks, let canned, let sla, let rules
+            let channels, let webhooks, let canned, let sla, let rules, !csatFailed
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })
@@ -145,7 +151,7 @@ public struct ConfigLoader: Sendable {
                 maxRateLimited: outbox.maxRateLimited ?? defaults.maxRateLimited),
             channels: channels, webhooks: webhooks.map(\.endpoint), cannedReplies: canned.map(\.reply),
             businessHours: businessHours?.hours ?? .always, slaPolicies: sla.map(\.policy), rules: rules.map(\.rule),
-            file: file)
+            satisfaction: csat.map { $0.survey(publicBaseURL: server.publicURL) }, file: file)
         return Result(config: config, diagnostics: [])
     }
 

@@ -21,11 +21,15 @@ public struct HubConfig: Sendable {
     public var slaPolicies: [SLAPolicy] = []
     /// `rules:` — what the hub does on its own when a message arrives, in order.
     public var rules: [Rule] = []
+    /// `csat:` — the rating question asked when a conversation is resolved; nil: not asked.
+    public var satisfaction: SatisfactionSurvey?
     /// The file it was read from, for messages.
     public var file: String
 
     public var ingestPolicy: IngestPolicy {
-        IngestPolicy(identity: identity, reopenWindow: reopenWindow, optOut: optOut)
+        IngestPolicy(
+            identity: identity, reopenWindow: reopenWindow, optOut: optOut,
+            ratingWindow: satisfaction?.window ?? SatisfactionSurvey.defaultWindow)
     }
 }
 

@@ -13,8 +13,23 @@ enum PostgresMigrations {
         ("v1-initial", v1), ("v2-channel-leases", v2), ("v3-merged-customers-index", v3),
         ("v4-inbox-index", v4), ("v5-users-and-tokens", v5),
         ("v6-passwords-and-sessions", v6), ("v7-event-log", v7),
-        ("v8-broadcasts", v8),
+        ("v8-broadcasts", v8), ("v9-satisfaction", v9),
     ]
+
+    /// SQLite's v14: satisfaction surveys.
+    static let v9 = """
+        CREATE TABLE csat (
+            conversation_id TEXT COLLATE "C" PRIMARY KEY,
+            customer_id TEXT COLLATE "C" NOT NULL,
+            channel TEXT COLLATE "C" NOT NULL,
+            token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+            asked_at BIGINT NOT NULL,
+            question_message_id TEXT COLLATE "C" NOT NULL,
+            score BIGINT CHECK (score BETWEEN 1 AND 5),
+            answered_at BIGINT,
+            answer_message_id TEXT COLLATE "C"
+        )
+        """
 
     /// SQLite's v13: who each broadcast reached.
     static let v8 = """

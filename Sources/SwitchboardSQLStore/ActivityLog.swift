@@ -77,7 +77,7 @@ extension SQLStore: ActivityLogReader {
             try db.fetchAll(
                 """
                 SELECT \(ActivityLog.columns) FROM activity
-                WHERE kind IN ('message.in', 'message.out') AND at >= ? AND at < ? ORDER BY seq
+                WHERE kind IN ('message.in', 'message.out', 'rating') AND at >= ? AND at < ? ORDER BY seq
                 """, [from.millis, to.millis]
             ).map(ActivityLog.entry)
         }

@@ -99,6 +99,13 @@ enum IngestTransaction {
             """, [prepared.channel, envelope.threadKey, prepared.from])
         let latest = try latestRow.map { try Rows.conversation($0, customerAddress: envelope.from) }
         let decision = Threading.decide(latest: latest, at: envelope.sentAt, reopenWindow: policy.reopenWindow)
+        // "4" in answer to the satisfaction question: a rating, which leaves the conversation resolved.
+        var rating: Int?
+        if case .reopen(let id) = decision, let score = SatisfactionSurvey.score(of: envelope.text),
+            try SatisfactionQueries.awaitsAnswer(conversationID: id, window: policy.ratingWindow, now: now, db: db)
+        {
+            rating = score
+        }
         var conversation: Conversation
         switch decision {
         case .open:
@@ -119,15 +126,17 @@ enum IngestTransaction {
             guard var existing = latest, existing.id == id else {
                 throw StoreError(.conflict, "conversation \(id) vanished during ingest")
             }
-            existing.status = .open
-            existing.resolvedAt = nil
+            if rating == nil {
+                existing.status = .open
+                existing.resolvedAt = nil
+            }
             existing.lastMessageAt = max(existing.lastMessageAt, envelope.sentAt)
             conversation = existing
             try db.execute(
                 """
-                UPDATE conversations SET status = 'open', resolved_at = NULL,
+                UPDATE conversations SET status = ?, resolved_at = ?,
                     last_message_at = \(db.dialect.greatest)(last_message_at, ?) WHERE id = ?
-                """, [sentAt, id])
+                """, [existing.status.rawValue, existing.resolvedAt?.millis, sentAt, id])
             let added = envelope.tags.filter { !existing.tags.contains($0) }
             if !added.isEmpty {
                 conversation.tags += added
@@ -164,10 +173,14 @@ enum IngestTransaction {
             try ActivityLog.append(
                 .conversationOpened, conversation, at: envelope.sentAt, actor: prepared.from,
                 value: conversation.tags.isEmpty ? nil : conversation.tags.joined(separator: ","), db: db)
-        case .reopen:
+        case .reopen where rating == nil:
             try ActivityLog.append(
                 .status, conversation, at: envelope.sentAt, actor: prepared.from, value: "open", db: db)
-        case .append: break
+        case .reopen, .append: break
+        }
+        if let rating {
+            try SatisfactionQueries.recordAnswer(
+                conversation, score: rating, messageID: messageID, at: envelope.sentAt, now: now, db: db)
         }
         // The message's sentiment goes in the log's value, for reports.
         try ActivityLog.append(
@@ -180,8 +193,9 @@ enum IngestTransaction {
         return .stored(
             StoredMessage(
                 message: message, conversation: conversation, newCustomer: newCustomer,
-                newConversation: decision == .open, reopened: { if case .reopen = decision { true } else { false } }(),
-                merge: merge, optOut: optOut))
+                newConversation: decision == .open,
+                reopened: { if case .reopen = decision { rating == nil } else { false } }(),
+                merge: merge, optOut: optOut, rating: rating))
     }
 
     /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.

@@ -43,8 +43,26 @@ enum Migrations {
         migrator.registerMigration("v13-broadcasts") { db in
             try db.execute(sql: v13)
         }
+        migrator.registerMigration("v14-satisfaction") { db in
+            try db.execute(sql: v14)
+        }
         return migrator
     }
+
+    /// Satisfaction surveys: one per conversation asked, with the answer once given.
+    static let v14 = """
+        CREATE TABLE csat (
+            conversation_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            asked_at INTEGER NOT NULL,
+            question_message_id TEXT NOT NULL,
+            score INTEGER CHECK (score BETWEEN 1 AND 5),
+            answered_at INTEGER,
+            answer_message_id TEXT
+        );
+        """
 
     /// Who each broadcast reached (or skipped, and why): a broadcast sent again reaches nobody twice.
     static let v13 = """

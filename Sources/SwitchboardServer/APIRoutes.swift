@@ -66,7 +66,8 @@ struct APIRoutes: Sendable {
                 }
                 return try JSONResponse.make(
                     ConversationDetail(
-                        conversation: conversation, messages: try await store.messages(conversationID: id)))
+                        conversation: conversation, messages: try await store.messages(conversationID: id),
+                        rating: try await store.rating(conversationID: id)))
             }
         }
         routes.post("conversations/:id/replies") { request, context in
@@ -297,6 +298,8 @@ struct DeadLetter: Encodable {
 struct ConversationDetail: Encodable {
     var conversation: Conversation
     var messages: [Message]
+    /// The satisfaction survey, once asked.
+    var rating: SatisfactionRating?
 }
 
 /// A draft to check against the reply checklist, and who will sign it.

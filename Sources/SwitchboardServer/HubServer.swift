@@ -34,6 +34,8 @@ public struct HubServer: Sendable {
         public var serviceLevels: ServiceLevels
         /// The operational metrics in Prometheus' text format, for `GET /metrics`; `nil`: no route.
         public var metricsText: (@Sendable () async -> String)?
+        /// The satisfaction survey, for its rating pages (`/csat/{token}`); nil: no pages.
+        public var satisfaction: SatisfactionSurvey?
 
         public init(
             store: any SwitchboardStore, inbound: any InboundSink,
@@ -41,8 +43,10 @@ public struct HubServer: Sendable {
             replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
             events: EventBus = EventBus(), logger: Logger, hubSecret: String = "",
             publicBaseURL: String = "", cannedReplies: [CannedReply] = [],
-            serviceLevels: ServiceLevels = ServiceLevels(), metricsText: (@Sendable () async -> String)? = nil
+            serviceLevels: ServiceLevels = ServiceLevels(), metricsText: (@Sendable () async -> String)? = nil,
+            satisfaction: SatisfactionSurvey? = nil
         ) {
+            self.satisfaction = satisfaction
             self.serviceLevels = serviceLevels
             self.metricsText = metricsText
             self.events = events
@@ -95,6 +99,9 @@ public struct HubServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
         WebhookMount(dependencies: dependencies).mount(on: router)
+        if let survey = dependencies.satisfaction {
+            RatingRoutes(store: dependencies.store, survey: survey, events: dependencies.events).mount(on: router)
+        }
         APIRoutes(dependencies: dependencies).mount(on: router.group("api/v1"))
         InboxRoutes(
             dependencies: dependencies,

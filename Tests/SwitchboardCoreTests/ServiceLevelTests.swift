@@ -193,6 +193,7 @@ struct ServiceLevelTests {
             resolutionMeanSeconds: nil, resolutionRate: 0, reopenRate: nil, slaBreaches: 0)
         let csv = ReportRow.csv([row]).split(separator: "\n")
         #expect(csv[0].hasPrefix("period,channel,conversations,messages_in"))
-        #expect(csv[1] == "all,\"a,b\",1,1,0,0,0,,,0,,0,,0")
+        // positive_in, negative_in and ratings 0; no rating mean.
+        #expect(csv[1] == "all,\"a,b\",1,1,0,0,0,,,0,,0,,0,0,0,0,")
     }
 }

@@ -33,9 +33,10 @@ struct EventLogTests {
             let lines = try await store.activity(ofConversations: [id])
             #expect(
                 lines.map { "\($0.kind.rawValue) \($0.value ?? "-") \($0.isAutomatic)" } == [
-                    "conversation.opened - false", "message.in - false", "message.out - true", "message.out - false",
-                    "assignment Bo Berg false", "tags vip false", "status resolved false", "status open false",
-                    "message.in - false",
+                    // A customer's message carries its sentiment.
+                    "conversation.opened - false", "message.in neutral false", "message.out - true",
+                    "message.out - false", "assignment Bo Berg false", "tags vip false", "status resolved false",
+                    "status open false", "message.in neutral false",
                 ])
             #expect(lines.map(\.sequence) == lines.map(\.sequence).sorted())
             #expect(lines.allSatisfy { $0.channel == "shop" && $0.customerID == first.conversation.customerID })

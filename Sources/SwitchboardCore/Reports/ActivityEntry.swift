@@ -22,6 +22,10 @@ public struct ActivityEntry: Sendable, Hashable, Codable {
         /// ``ActivityEntry/value`` is the new priority (0 to 3).
         case priority
         case merge, unmerge
+        /// The satisfaction question was sent.
+        case ratingAsked = "rating.asked"
+        /// The customer rated the conversation; ``ActivityEntry/value`` is the score, 1 to 5.
+        case rating
     }
 
     /// The order lines were appended in (ascending, unique per store).
@@ -58,6 +62,6 @@ public protocol ActivityLogReader: Sendable {
     func activity(ofConversationsOpenedFrom from: Date, to: Date) async throws -> [ActivityEntry]
     /// Every line of the given conversations, in append order.
     func activity(ofConversations ids: [String]) async throws -> [ActivityEntry]
-    /// Message lines (in and out) written in `[from, to)`, in append order.
+    /// Message lines (in and out) and ratings written in `[from, to)`, in append order.
     func messageActivity(from: Date, to: Date) async throws -> [ActivityEntry]
 }

@@ -72,7 +72,12 @@ public struct ConversationFacts: Sendable {
                     facts[id]?.statusChanges.append((entry.at, status))
                 }
             case .tags: facts[id]?.tags = Self.tags(entry.value)
-            case .conversationOpened, .messageIn, .messageOut, .assignment, .priority, .merge, .unmerge:
+            case .rating:
+                // A "4" in answer to the satisfaction question is not a customer waiting for an answer.
+                if let index = facts[id]?.customerMessages.lastIndex(of: entry.at) {
+                    facts[id]?.customerMessages.remove(at: index)
+                }
+            case .conversationOpened, .messageIn, .messageOut, .assignment, .priority, .merge, .unmerge, .ratingAsked:
                 break
             }
         }

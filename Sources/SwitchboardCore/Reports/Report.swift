@@ -29,6 +29,9 @@ public struct ReportRow: Sendable, Hashable, Codable {
     /// Inbound messages the ``SentimentScorer`` found positive, and negative (the rest are neutral).
     public var positiveIn: Int = 0
     public var negativeIn: Int = 0
+    /// Satisfaction ratings given, and their mean (1 to 5).
+    public var ratings: Int = 0
+    public var ratingMean: Double?
 
     enum CodingKeys: String, CodingKey {
         case period, channel, conversations
@@ -45,6 +48,8 @@ public struct ReportRow: Sendable, Hashable, Codable {
         case slaBreaches = "sla_breaches"
         case positiveIn = "positive_in"
         case negativeIn = "negative_in"
+        case ratings
+        case ratingMean = "rating_mean"
     }
 
     /// The CSV header and one line per row, for `switchboard report --csv`.
@@ -56,7 +61,7 @@ public struct ReportRow: Sendable, Hashable, Codable {
                 "\(row.automaticOut)", "\(row.firstResponses)", format(row.firstResponseMeanSeconds),
                 format(row.firstResponseMedianSeconds), "\(row.resolved)", format(row.resolutionMeanSeconds),
                 format(row.resolutionRate), format(row.reopenRate), "\(row.slaBreaches)", "\(row.positiveIn)",
-                "\(row.negativeIn)",
+                "\(row.negativeIn)", "\(row.ratings)", format(row.ratingMean),
             ]
             lines.append(fields.map(quoted).joined(separator: ","))
         }
@@ -113,7 +118,7 @@ public struct ReportBuilder: Sendable {
                 groups[key, default: Tally()].add(measured)
             }
         }
-        for entry in messages where entry.kind == .messageIn || entry.kind == .messageOut {
+        for entry in messages where [.messageIn, .messageOut, .rating].contains(entry.kind) {
             let period = period(of: entry.at, grouping)
             let channel = entry.channel?.rawValue ?? "unknown"
             for key in [Key(period: period, channel: channel), Key(period: period, channel: "all")] {
@@ -182,6 +187,7 @@ public struct ReportBuilder: Sendable {
         var breaches = 0
         var positiveIn = 0
         var negativeIn = 0
+        var scores: [Double] = []
 
         mutating func add(_ measured: Measured) {
             conversations += 1
@@ -192,7 +198,9 @@ public struct ReportBuilder: Sendable {
         }
 
         mutating func count(_ entry: ActivityEntry) {
-            if entry.kind == .messageIn {
+            if entry.kind == .rating {
+                if let score = entry.value.flatMap(Double.init) { scores.append(score) }
+            } else if entry.kind == .messageIn {
                 messagesIn += 1
                 if entry.value == Sentiment.positive.rawValue { positiveIn += 1 }
                 if entry.value == Sentiment.negative.rawValue { negativeIn += 1 }
@@ -211,7 +219,8 @@ public struct ReportBuilder: Sendable {
                 resolutionMeanSeconds: Self.mean(resolutionTimes),
                 resolutionRate: Self.rate(resolutionTimes.count, of: conversations),
                 reopenRate: Self.rate(reopened, of: resolutionTimes.count),
-                slaBreaches: breaches, positiveIn: positiveIn, negativeIn: negativeIn)
+                slaBreaches: breaches, positiveIn: positiveIn, negativeIn: negativeIn, ratings: scores.count,
+                ratingMean: scores.isEmpty ? nil : ReportRow.sixDecimals(scores.reduce(0, +) / Double(scores.count)))
         }
 
         /// The log keeps milliseconds: anything finer is floating-point dust from date arithmetic.

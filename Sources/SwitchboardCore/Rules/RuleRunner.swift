@@ -43,7 +43,10 @@ public final class RuleRunner: Sendable {
     /// match, in config order. A failing action is logged and the next one still runs: the
     /// message is stored whatever happens here.
     public func run(_ stored: StoredMessage, now: Date = Date()) async {
-        guard stored.message.direction == .inbound, stored.optOut == nil, !rules.isEmpty else { return }
+        // A keyword (STOP) or a rating ("4") is not a message for rules.
+        guard stored.message.direction == .inbound, stored.optOut == nil, stored.rating == nil, !rules.isEmpty else {
+            return
+        }
         var attributes: [String: String] = [:]
         if rules.contains(where: \.conditions.needsCustomer) {
             attributes = (try? await store.profile(id: stored.conversation.customerID))?.customer.attributes ?? [:]

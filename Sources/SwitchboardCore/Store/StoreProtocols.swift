@@ -44,11 +44,14 @@ public struct StoredMessage: Sendable, Hashable {
     public var merge: MergeRecord?
     /// The opt-out keyword the message was (STOP, START), which the store recorded with it.
     public var optOut: OptOutPolicy.Action?
+    /// The score (1 to 5) the message gave in answer to the satisfaction question.
+    public var rating: Int?
 
     public init(
         message: Message, conversation: Conversation, newCustomer: Bool, newConversation: Bool, reopened: Bool,
-        merge: MergeRecord? = nil, optOut: OptOutPolicy.Action? = nil
+        merge: MergeRecord? = nil, optOut: OptOutPolicy.Action? = nil, rating: Int? = nil
     ) {
+        self.rating = rating
         self.optOut = optOut
         self.message = message
         self.conversation = conversation
@@ -264,7 +267,7 @@ public protocol ChannelLeaseStore: Sendable {
 /// Everything the hub needs from a backend. Closed: only the built-in backends conform.
 public typealias SwitchboardStore = InboxStore & OutboxStore & ProfileStore & TimelineReader & ConversationStore
     & WebhookDeliveryStore & UserStore
-    & CursorStoreProvider & ChannelLeaseStore & ActivityLogReader & BroadcastStore
+    & CursorStoreProvider & ChannelLeaseStore & ActivityLogReader & BroadcastStore & SatisfactionStore
 
 /// A store operation that could not be done; the message says why and what to do.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
