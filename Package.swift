@@ -154,6 +154,8 @@ var targets: [Target] = [
         path: "Benchmarks/Ingest"
     ),
     .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+    // The server's pure parts (the reports page's SVG charts); the routes are tested end to end.
+    .testTarget(name: "SwitchboardServerTests", dependencies: ["SwitchboardServer"]),
     // The conformance kit checked against an adapter that breaks each rule.
     .testTarget(
         name: "SwitchboardAdapterTestingTests",

@@ -28,6 +28,13 @@ stop_peers() {
     bash scripts/peers/mail.sh stop || true
 }
 trap stop_peers EXIT
+# Hubs the end-to-end tests start stop with their test; a test process that crashed leaves them
+# running (holding fixed ports such as Kannel's 23180), and nothing else knows their pids: stop
+# this checkout's test hubs (their configs are in /tmp/sb-e2e-*) before and after the run.
+stop_test_hubs() {
+    pkill -KILL -f "$PWD/.build/.*/switchboard serve --config /tmp/sb-e2e-" || true
+}
+stop_test_hubs
 echo "== mail peers" >&2
 bash scripts/peers/mail.sh start
 echo "== Kannel" >&2
@@ -42,7 +49,7 @@ echo "== oracles (phonenumbers, twilio, jsonschema)" >&2
 bash scripts/peers/oracles.sh
 echo "== swift test" >&2
 log="$(mktemp)"
-trap 'rm -f "$log"; stop_peers' EXIT
+trap 'rm -f "$log"; stop_test_hubs; stop_peers' EXIT
 set +e
 swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

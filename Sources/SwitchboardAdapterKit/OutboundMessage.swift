@@ -101,6 +101,16 @@ public struct MessageTemplate: Sendable, Hashable, Codable {
         self.parameters = parameters
     }
 
+    enum CodingKeys: String, CodingKey { case name, language, parameters }
+
+    /// `parameters` may be left out (a template without placeholders), but not null.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        language = try container.decode(String.self, forKey: .language)
+        parameters = container.contains(.parameters) ? try container.decode([String].self, forKey: .parameters) : []
+    }
+
     /// The template as the timeline shows it: `[template order_update (en_US): 123, Friday]`.
     public var summary: String {
         "[template \(name) (\(language))" + (parameters.isEmpty ? "" : ": " + parameters.joined(separator: ", ")) + "]"

@@ -104,6 +104,14 @@ public struct ConfigLoader: Sendable {
         let sla: [SLAEntry]? = section("sla", in: root, default: [], report: report)
         let rules: [RuleEntry]? = section("rules", in: root, default: [], report: report)
         let csat: SatisfactionSection? = section("csat", in: root, default: nil, report: report)
+        if let window = csat?.window?.duration, let conversations,
+            window > (conversations.reopenWindow?.duration ?? IngestPolicy().reopenWindow)
+        {
+            report(
+                root.entry("csat")?.value.entry("window")?.line ?? 0, "csat.window",
+                "a rating window longer than conversations.reopen_window: a rating after the reopen window would "
+                    + "open a new conversation; make it at most the reopen window (7d by default)")
+        }
         let csatFailed =
             root.entry("csat").map { entry in
                 if case .scalar(_, true) = entry.value.value { return false }

@@ -33,6 +33,12 @@ enum PostgresMigrations {
 
     /// SQLite's v13: who each broadcast reached.
     static let v8 = """
+        CREATE TABLE broadcasts (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            request_hash TEXT COLLATE "C" NOT NULL,
+            author TEXT COLLATE "C" NOT NULL,
+            created_at BIGINT NOT NULL
+        );
         CREATE TABLE broadcast_recipients (
             broadcast_id TEXT COLLATE "C" NOT NULL,
             customer_id TEXT COLLATE "C" NOT NULL,

@@ -14,7 +14,7 @@ public struct StoreMigration: Sendable {
     public static let tables = [
         "customers", "identities", "conversations", "messages", "message_status", "message_edits", "opt_outs",
         "outbox", "merges", "merge_suggestions", "events", "cursors", "webhook_deliveries", "users", "api_tokens",
-        "activity", "broadcast_recipients", "csat",
+        "activity", "broadcasts", "broadcast_recipients", "csat",
     ]
 
     /// How far the copy is: a table, and rows copied of rows in it.

@@ -178,14 +178,15 @@ enum IngestTransaction {
                 .status, conversation, at: envelope.sentAt, actor: prepared.from, value: "open", db: db)
         case .reopen, .append: break
         }
+        // The message's sentiment (scored before the transaction) goes in the log's value, for reports.
+        try ActivityLog.append(
+            .messageIn, conversation, at: envelope.sentAt, automatic: envelope.isAutomatic, actor: prepared.from,
+            value: prepared.sentiment.rawValue, db: db)
+        // After the message's line: reports take the rating's line as "this message was a rating".
         if let rating {
             try SatisfactionQueries.recordAnswer(
                 conversation, score: rating, messageID: messageID, at: envelope.sentAt, now: now, db: db)
         }
-        // The message's sentiment goes in the log's value, for reports.
-        try ActivityLog.append(
-            .messageIn, conversation, at: envelope.sentAt, automatic: envelope.isAutomatic, actor: prepared.from,
-            value: SentimentScorer.standard.score(envelope.text).sentiment.rawValue, db: db)
         let optOut = policy.optOut.action(for: envelope.text, on: envelope.channel)
         if let optOut {
             try applyOptOut(optOut, message: message, conversation: conversation, from: prepared.from, now: now, db: db)
@@ -195,7 +196,7 @@ enum IngestTransaction {
                 message: message, conversation: conversation, newCustomer: newCustomer,
                 newConversation: decision == .open,
                 reopened: { if case .reopen = decision { rating == nil } else { false } }(),
-                merge: merge, optOut: optOut, rating: rating))
+                merge: merge, optOut: optOut, rating: rating, sentiment: prepared.sentiment))
     }
 
     /// Rule 1 (exact address), rule 2 (certain equivalences), else a new profile.

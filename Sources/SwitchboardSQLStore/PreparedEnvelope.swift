@@ -29,6 +29,8 @@ struct PreparedEnvelope: Sendable {
     let storedExternalID: String
     /// Tags of a new conversation, as JSON.
     let tagsJSON: String
+    /// The text's sentiment, for the event log (scored here, never inside the transaction).
+    let sentiment: Sentiment
 
     init(_ envelope: InboundEnvelope, policy: IngestPolicy, now: Date) throws {
         self.envelope = envelope
@@ -56,5 +58,6 @@ struct PreparedEnvelope: Sendable {
         }
         storedExternalID = envelope.replaces ?? envelope.externalID
         tagsJSON = envelope.tags.isEmpty ? "[]" : try Rows.json(envelope.tags)
+        sentiment = SentimentScorer.standard.score(envelope.text).sentiment
     }
 }

@@ -15,6 +15,21 @@ extension SQLStore: BroadcastStore {
     {
         try request.validate()
         let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fingerprint = request.fingerprint
+        try await database.write { db in
+            if let known = try db.fetchOne("SELECT request_hash FROM broadcasts WHERE id = ?", [request.id]) {
+                guard try known["request_hash"] == fingerprint else {
+                    throw StoreError(
+                        .conflict,
+                        "broadcast '\(request.id)' was sent with another text, templates or customers; "
+                            + "give this one a new id")
+                }
+            } else {
+                try db.execute(
+                    "INSERT INTO broadcasts (id, request_hash, author, created_at) VALUES (?, ?, ?, ?)",
+                    [request.id, fingerprint, request.author, now.millis])
+            }
+        }
         var recipients: [BroadcastResult.Recipient] = []
         for start in stride(from: 0, to: request.customerIDs.count, by: Self.broadcastSlice) {
             let slice = request.customerIDs[start..<min(start + Self.broadcastSlice, request.customerIDs.count)]
@@ -34,11 +49,14 @@ extension SQLStore: BroadcastStore {
         guard let customerID = try liveCustomer(requestedID, db: db) else {
             return BroadcastResult.Recipient(customerID: requestedID, skipped: "no customer \(requestedID)")
         }
+        // Done before for this customer, or for one since merged into it (the same person).
         if let done = try db.fetchOne(
             """
             SELECT channel, conversation_id, message_id, skipped FROM broadcast_recipients
-            WHERE broadcast_id = ? AND customer_id = ?
-            """, [request.id, customerID])
+            WHERE broadcast_id = ?
+                AND (customer_id = ? OR customer_id IN (SELECT id FROM customers WHERE merged_into = ?))
+            ORDER BY message_id IS NULL LIMIT 1
+            """, [request.id, customerID, customerID])
         {
             return BroadcastResult.Recipient(
                 customerID: customerID, channel: (try done["channel"] as String?).map(ChannelID.init(rawValue:)),
@@ -66,11 +84,12 @@ extension SQLStore: BroadcastStore {
             case .failure(let skip):
                 recipient.skipped = skip.reason
             case .success(let template):
+                // With a template, the timeline shows the template (what the customer gets), not the text.
                 let message = try ReplyWriter.enqueue(
                     ReplyRequest(
-                        conversationID: conversationID, text: text, author: request.author, isAutomatic: true,
-                        visibility: .private, template: template),
-                    text: text, now: now, db: db)
+                        conversationID: conversationID, text: template == nil ? text : "", author: request.author,
+                        isAutomatic: true, visibility: .private, template: template),
+                    text: template == nil ? text : "", now: now, db: db)
                 recipient.messageID = message.id
             }
         } else {

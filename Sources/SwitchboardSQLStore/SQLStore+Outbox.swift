@@ -21,6 +21,22 @@ extension SQLStore: OutboxStore {
         }
     }
 
+    public func enqueueAutomaticReply(_ reply: ReplyRequest, unlessAutomaticSince since: Date) async throws
+        -> Message?
+    {
+        let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw StoreError(.invalid, "the automatic answer is empty") }
+        return try await database.write { db in
+            let answered = try db.fetchOne(
+                """
+                SELECT 1 FROM activity WHERE conversation_id = ? AND kind = 'message.out' AND is_automatic = ?
+                AND at >= ? LIMIT 1
+                """, [reply.conversationID, true, since.millis])
+            guard answered == nil else { return nil }
+            return try ReplyWriter.enqueue(reply, text: text, now: Date(), db: db)
+        }
+    }
+
     /// Claims without waiting for other writers: on PostgreSQL each hub locks only the rows it
     /// takes and skips those another hub is taking, so every reply is sent by one process.
     public func claimDue(now: Date, limit: Int, lease: Duration) async throws -> [OutboxItem] {

@@ -57,6 +57,10 @@ extension SQLStore: SatisfactionStore {
                     conversationID: conversationID, text: text, author: "satisfaction survey", isAutomatic: true,
                     visibility: .private),
                 text: text, now: now, db: db)
+            // The timeline (and the API, and webhooks) show the question without the token: the link
+            // is in the copy queued for the channel only, and the store keeps the token's hash.
+            let shown = survey.text(for: conversation, token: SatisfactionSurvey.hiddenToken)
+            try db.execute("UPDATE messages SET text = ? WHERE id = ?", [shown, message.id])
             try db.execute(
                 """
                 INSERT INTO csat (conversation_id, customer_id, channel, token_hash, asked_at, question_message_id)
@@ -67,7 +71,9 @@ extension SQLStore: SatisfactionStore {
                     APITokenSecret.hash(token), now.millis, message.id,
                 ])
             try ActivityLog.append(.ratingAsked, conversation, at: now, automatic: true, db: db)
-            return message
+            var recorded = message
+            recorded.text = shown
+            return recorded
         }
     }
 

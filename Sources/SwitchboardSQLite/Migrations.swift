@@ -64,8 +64,15 @@ enum Migrations {
         );
         """
 
-    /// Who each broadcast reached (or skipped, and why): a broadcast sent again reaches nobody twice.
+    /// Each broadcast (its request's hash: the same id is the same broadcast) and who it reached (or
+    /// skipped, and why): a broadcast sent again reaches nobody twice.
     static let v13 = """
+        CREATE TABLE broadcasts (
+            id TEXT PRIMARY KEY,
+            request_hash TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
         CREATE TABLE broadcast_recipients (
             broadcast_id TEXT NOT NULL,
             customer_id TEXT NOT NULL,

@@ -153,7 +153,10 @@ import Testing
                     scraped.value("switchboard_messages_received_total", ["channel": "shop"]) == 2, "\(response.text)")
                 #expect(scraped.value("switchboard_messages_duplicate_total", ["channel": "shop"]) == 1)
                 #expect(scraped.value("switchboard_sends_total", ["channel": "shop"]) == 1)
-                #expect(scraped.value("switchboard_send_failures_total", ["channel": "shop", "final": "false"]) == 1)
+                #expect(
+                    scraped.value(
+                        "switchboard_send_failures_total", ["channel": "shop", "reason": "transient", "final": "false"])
+                        == 1)
                 #expect(scraped.value("switchboard_outbox_depth", ["channel": "shop"]) == 0)
                 #expect(scraped.value("switchboard_outbox_dead_lettered", ["channel": "shop"]) == 0)
                 #expect(scraped.value("switchboard_poller_lag_seconds", ["channel": "shop"]) != nil)

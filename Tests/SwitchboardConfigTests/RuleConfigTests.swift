@@ -58,6 +58,16 @@ struct RuleConfigTests {
         #expect(rules[1].actions.acknowledgeWindow == RuleActions.defaultAcknowledgeWindow)
     }
 
+    @Test func csatLoadsWithItsDefaults() throws {
+        let result = loader.load(yaml: base + "csat: {}\nserver: {public_url: 'https://hub.example'}\n", file: "t.yaml")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let survey = try #require(result.config?.satisfaction)
+        #expect(survey.question == SatisfactionSurvey.defaultQuestion && survey.window == .seconds(7 * 86_400))
+        #expect(survey.link(token: "t") == "https://hub.example/csat/t")
+        #expect(result.config?.ingestPolicy.ratingWindow == .seconds(7 * 86_400))
+        #expect(loader.load(yaml: base, file: "t.yaml").config?.satisfaction == nil)
+    }
+
     @Test(arguments: [
         ("rules:\n  - name: x\n    then: {}\n", "rule 'x' does nothing"),
         ("rules:\n  - name: X!\n    then: {close: true}\n", "a rule name is 1 to 64"),
@@ -79,6 +89,10 @@ struct RuleConfigTests {
         ("rules:\n  - name: x\n    then: {acknowledge: 'Hi {{customer.nick}}'}\n", "is not a placeholder"),
         ("rules:\n  - name: x\n    then: {acknowledge_window: 1h, close: true}\n", "needs an acknowledge: text"),
         ("rules:\n  - name: x\n    then: {close: true, reopen: true}\n", "reopen"),
+        ("csat: { window: 10d }\n", "a rating window longer than conversations.reopen_window"),
+        ("csat: { email_question: 'Rate us' }\n", "the email question needs {{link}}"),
+        ("csat: { question: '  ' }\n", "the question is empty"),
+        ("csat: { windw: 1d }\n", "windw"),
         (
             "rules:\n  - name: x\n    then: {close: true}\n  - name: x\n    then: {close: true}\n",
             "rule name 'x' is already used on line 8"

@@ -97,6 +97,40 @@ struct BroadcastTests {
         }
     }
 
+    @Test func theSameIdForAnotherBroadcastIsRefusedAndAMergeSinceDoublesNothing() async throws {
+        try await withTemporaryStore { store in
+            let now = Date()
+            let ann = try await store.ingestOne(try inbound("a", from: "email:ann@example.com", thread: "a", at: now))
+            let phone = try await store.ingestOne(try inbound("p", from: "tel:+15550120", thread: "p", at: now))
+            let ids = [ann.conversation.customerID, phone.conversation.customerID]
+            let first = try await store.broadcast(
+                BroadcastRequest(id: "b-1", text: "Down", customerIDs: [ann.conversation.customerID], author: "ops"),
+                rules: BroadcastChannelRules(), now: now)
+            #expect(first.queued == 1)
+            // Another text (or other customers) under the same id: refused, nothing queued.
+            let message = await expectStoreError(.conflict) {
+                _ = try await store.broadcast(
+                    BroadcastRequest(id: "b-1", text: "Up again", customerIDs: ids, author: "ops"),
+                    rules: BroadcastChannelRules(), now: now)
+            }
+            #expect(message?.contains("give this one a new id") == true)
+            // Ann's profile is merged into the phone's since: a retry does not reach the same person twice.
+            _ = try await store.merge(
+                ann.conversation.customerID, into: phone.conversation.customerID, actor: "t", reason: "same")
+            let retried = try await store.broadcast(
+                BroadcastRequest(id: "b-1", text: "Down", customerIDs: [ann.conversation.customerID], author: "ops"),
+                rules: BroadcastChannelRules(), now: now)
+            #expect(retried.recipients.map(\.messageID) == first.recipients.map(\.messageID))
+            #expect(try await store.outboxCounts()["shop"]?.waiting == 1)
+            // A channel the hub does not run is said, not queued.
+            let elsewhere = try await store.broadcast(
+                BroadcastRequest(id: "b-2", text: "Down", customerIDs: ids, author: "ops"),
+                rules: BroadcastChannelRules(sending: ["sms"]), now: now)
+            #expect(elsewhere.queued == 0)
+            #expect(elsewhere.recipients.allSatisfy { $0.skipped?.contains("is not running or cannot send") == true })
+        }
+    }
+
     @Test(arguments: [
         ("", "Hi", ["c"], "a broadcast id is 1 to 64"),
         ("has space", "Hi", ["c"], "a broadcast id is 1 to 64"),

@@ -17,6 +17,13 @@ struct RuleRunnerTests {
             store: store, policy: IngestPolicy(), events: events, logger: Logger(label: "test"), rules: runner)
     }
 
+    /// A message written just now: rules leave older ones (history being imported) alone.
+    func recent(
+        _ externalID: String, from: String, thread: String = "thread-1", text: String? = nil
+    ) throws -> InboundEnvelope {
+        try inbound(externalID, from: from, thread: thread, text: text, at: Date())
+    }
+
     func deliver(_ router: Router, _ envelope: InboundEnvelope) async throws -> String {
         guard case .stored(_, let conversationID, _) = try await router.deliver([envelope]).first else {
             Issue.record("not stored")
@@ -47,13 +54,13 @@ struct RuleRunnerTests {
             var first = ""
             for index in 0..<4 {
                 let id = try await deliver(
-                    router, try inbound("rr-\(index)", from: "email:c\(index)@example.com", thread: "t\(index)"))
+                    router, try recent("rr-\(index)", from: "email:c\(index)@example.com", thread: "t\(index)"))
                 if index == 0 { first = id }
                 assignees.append(try await store.conversation(id: id)?.assignee)
             }
             #expect(assignees == ["alice", "bob", "alice", "bob"])
             // A follow-up keeps its agent.
-            _ = try await deliver(router, try inbound("rr-again", from: "email:c0@example.com", thread: "t0"))
+            _ = try await deliver(router, try recent("rr-again", from: "email:c0@example.com", thread: "t0"))
             #expect(try await store.conversation(id: first)?.assignee == "alice")
             let log = try await store.activity(ofConversations: [first])
             #expect(log.contains { $0.kind == .assignment && $0.actor == "rule:pool" && $0.value == "alice" })
@@ -81,32 +88,32 @@ struct RuleRunnerTests {
             let router = router(store, rules)
             let vip = try await deliver(
                 router,
-                try inbound(
+                try recent(
                     "v1", from: "email:ann@bigcorp.example", thread: "v",
                     text: "Could I have my money back for order 88?"))
             var conversation = try #require(try await store.conversation(id: vip))
             #expect(conversation.tags == ["refund", "order"] && conversation.priority == 1)
             // Not a whole word; not the customer the rule is for.
             let other = try await deliver(
-                router, try inbound("o1", from: "email:bo@else.example", thread: "o", text: "Refunding is fun"))
+                router, try recent("o1", from: "email:bo@else.example", thread: "o", text: "Refunding is fun"))
             #expect(try await store.conversation(id: other)?.tags == [])
             let stranger = try await deliver(
-                router, try inbound("s1", from: "email:cy@else.example", thread: "s", text: "I want a refund"))
+                router, try recent("s1", from: "email:cy@else.example", thread: "s", text: "I want a refund"))
             #expect(try await store.conversation(id: stranger)?.tags == [])
             // Negative: priority raised to 3 and never lowered again by the refunds rule.
             _ = try await deliver(
                 router,
-                try inbound(
+                try recent(
                     "v2", from: "email:ann@bigcorp.example", thread: "v",
                     text: "This is terrible, I still have no refund"))
             conversation = try #require(try await store.conversation(id: vip))
             #expect(conversation.priority == 3)
             // "all sorted" on a first message does nothing; as a follow-up it resolves.
             let fresh = try await deliver(
-                router, try inbound("f1", from: "email:di@else.example", thread: "f", text: "all sorted?"))
+                router, try recent("f1", from: "email:di@else.example", thread: "f", text: "all sorted?"))
             #expect(try await store.conversation(id: fresh)?.status == .open)
             _ = try await deliver(
-                router, try inbound("v3", from: "email:ann@bigcorp.example", thread: "v", text: "All sorted, thanks"))
+                router, try recent("v3", from: "email:ann@bigcorp.example", thread: "v", text: "All sorted, thanks"))
             #expect(try await store.conversation(id: vip)?.status == .resolved)
 
             let log = try await store.activity(ofConversations: [vip])
@@ -129,10 +136,14 @@ struct RuleRunnerTests {
                 ),
             ]
             var id = try await deliver(
-                router(store, rules, hours: closedAllWeek), try inbound("n", from: "tel:+15550100"))
+                router(store, rules, hours: closedAllWeek), try recent("n", from: "tel:+15550100"))
             #expect(try await store.conversation(id: id)?.tags == ["after-hours"])
-            id = try await deliver(router(store, rules), try inbound("d", from: "tel:+15550101", thread: "d"))
+            id = try await deliver(router(store, rules), try recent("d", from: "tel:+15550101", thread: "d"))
             #expect(try await store.conversation(id: id)?.tags == ["day"])
+            // History being imported (older than a day) is left alone.
+            id = try await deliver(
+                router(store, rules), try inbound("h", from: "tel:+15550102", thread: "h", at: baseTime))
+            #expect(try await store.conversation(id: id)?.tags == [])
         }
     }
 

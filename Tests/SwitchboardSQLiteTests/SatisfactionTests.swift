@@ -10,6 +10,12 @@ import Testing
 struct SatisfactionTests {
     let survey = SatisfactionSurvey(publicBaseURL: "https://hub.example.test/")
 
+    /// The text queued for the channel (the timeline's copy has no token).
+    func sentText(_ store: SQLStore, _ message: Message) async throws -> String {
+        let due = try await store.claimDue(now: Date().addingTimeInterval(3600), limit: 100, lease: .seconds(60))
+        return due.first { $0.message.messageID == message.id }?.message.text ?? ""
+    }
+
     func resolved(_ store: SQLStore, _ envelope: InboundEnvelope) async throws -> Conversation {
         let stored = try await store.ingestOne(envelope)
         return try await store.setStatus(conversationID: stored.conversation.id, to: .resolved, actor: "Bo")
@@ -54,10 +60,16 @@ struct SatisfactionTests {
                 store, try inbound("e1", from: "email:ann@example.com", thread: "e", at: now))
             let question = try #require(
                 try await store.askForRating(conversationID: conversation.id, survey: survey, now: now))
+            // The timeline shows the question without the token; the channel gets the link.
             #expect(
-                question.text.hasPrefix(
-                    "How did we do? Rate this conversation from 1 to 5: https://hub.example.test/csat/"))
-            let token = String(try #require(question.text.split(separator: "/").last))
+                question.text == "How did we do? Rate this conversation from 1 to 5: https://hub.example.test/csat/…")
+            #expect(
+                try await store.messages(conversationID: conversation.id).first { $0.id == question.id }?.text
+                    == question.text)
+            let sent = try await sentText(store, question)
+            #expect(sent.hasPrefix("How did we do? Rate this conversation from 1 to 5: https://hub.example.test/csat/"))
+            let token = String(try #require(sent.split(separator: "/").last))
+            #expect(token.count > 40)
             #expect(try await store.rating(token: token)?.conversationID == conversation.id)
             await expectStoreError(.notFound) {
                 _ = try await store.rate(token: "nope", score: 3, window: .seconds(60), now: now)
@@ -76,11 +88,35 @@ struct SatisfactionTests {
             let late = try await resolved(store, try inbound("e2", from: "email:bo@example.com", thread: "f", at: now))
             let lateQuestion = try #require(
                 try await store.askForRating(conversationID: late.id, survey: survey, now: now))
-            let lateToken = String(try #require(lateQuestion.text.split(separator: "/").last))
+            let lateToken = String(try #require(try await sentText(store, lateQuestion).split(separator: "/").last))
             await expectStoreError(.conflict) {
                 _ = try await store.rate(
                     token: lateToken, score: 4, window: .seconds(60), now: now.addingTimeInterval(61))
             }
+        }
+    }
+
+    @Test func aRatingIsNotACustomerWaitingForTheNextResponse() async throws {
+        try await withTemporaryStore { store in
+            let opened = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 7200)
+            let first = try await store.ingestOne(
+                try inbound("w1", from: "tel:+15550111", channel: "sms", thread: "w", at: opened))
+            _ = try await store.enqueueReply(
+                ReplyRequest(conversationID: first.conversation.id, text: "Done", author: "Bo"),
+                at: opened.addingTimeInterval(60))
+            _ = try await store.setStatus(
+                conversationID: first.conversation.id, to: .resolved, actor: "Bo", at: opened.addingTimeInterval(120))
+            _ = try await store.askForRating(
+                conversationID: first.conversation.id, survey: survey, now: opened.addingTimeInterval(120))
+            let answer = try await store.ingestOne(
+                try inbound(
+                    "w2", from: "tel:+15550111", channel: "sms", thread: "w", text: "5",
+                    at: opened.addingTimeInterval(600)))
+            #expect(answer.rating == 5)
+            let levels = ServiceLevels(policies: [SLAPolicy(name: "p", nextResponse: 300, businessHoursOnly: false)])
+            let conversation = try #require(try await store.conversation(id: first.conversation.id))
+            let status = try #require(try await levels.status(of: [conversation], store, now: Date())[conversation.id])
+            #expect(status.state == .met, "\(status.checks)")
         }
     }
 

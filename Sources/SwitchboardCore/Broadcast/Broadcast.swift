@@ -7,8 +7,8 @@ import SwitchboardAdapterKit
 ///
 /// It exists because the alternative — agents pasting the same text into hundreds of
 /// conversations — is slow, misses people and texts those who said STOP. A broadcast has an id
-/// chosen by the sender: sending the same id again (a retried request) queues nothing twice and
-/// answers what the first request did.
+/// chosen by the sender: sending the same request again (a retry) queues nothing twice and answers
+/// what the first did; the same id with another text or other customers is refused.
 public struct BroadcastRequest: Sendable, Hashable {
     /// The sender's key for this broadcast: letters, digits, `-`, `_`, `.`, 1 to 64.
     public var id: String
@@ -32,6 +32,15 @@ public struct BroadcastRequest: Sendable, Hashable {
         self.author = author
     }
 
+    /// What makes two requests the same broadcast: the text, the templates and the customers, in order.
+    public var fingerprint: String {
+        let templateText = templates.sorted { $0.key.rawValue < $1.key.rawValue }.map { channel, template in
+            "\(channel)=\(template.name)/\(template.language)/\(template.parameters.joined(separator: "\u{1F}"))"
+        }
+        let parts = [text, templateText.joined(separator: "\u{1E}"), customerIDs.joined(separator: "\u{1E}")]
+        return HMACSignature.sha256Hex(Array(parts.joined(separator: "\u{1D}").utf8))
+    }
+
     /// The most customers one broadcast may name.
     public static let maxCustomers = 10_000
 
@@ -45,6 +54,9 @@ public struct BroadcastRequest: Sendable, Hashable {
             throw StoreError(.invalid, "the broadcast text is empty")
         }
         guard !customerIDs.isEmpty else { throw StoreError(.invalid, "name at least one customer in customer_ids") }
+        for (channel, template) in templates where template.name.isEmpty || template.language.isEmpty {
+            throw StoreError(.invalid, "the template for channel '\(channel)' needs a name and a language")
+        }
         guard customerIDs.count <= Self.maxCustomers else {
             throw StoreError(
                 .invalid, "a broadcast names at most \(Self.maxCustomers) customers; split it into several")
@@ -52,15 +64,23 @@ public struct BroadcastRequest: Sendable, Hashable {
     }
 }
 
-/// The channel facts a broadcast needs: whether free text is allowed only within a window of the
-/// customer's last message (then a template is needed outside it).
+/// The channel facts a broadcast needs: which channels the hub sends on now, and whether free text
+/// is allowed only within a window of the customer's last message (then a template is needed
+/// outside it).
 public struct BroadcastChannelRules: Sendable, Hashable {
     public var replyWindows: [ChannelID: Duration]
+    /// The channels that send; nil: any (in tests without a hub).
+    public var sending: Set<ChannelID>?
 
-    public init(replyWindows: [ChannelID: Duration] = [:]) { self.replyWindows = replyWindows }
+    public init(replyWindows: [ChannelID: Duration] = [:], sending: Set<ChannelID>? = nil) {
+        self.replyWindows = replyWindows
+        self.sending = sending
+    }
 
+    /// From the running adapters' capabilities.
     public init(capabilities: [ChannelID: ChannelCapabilities]) {
         replyWindows = capabilities.compactMapValues(\.replyWindow)
+        sending = Set(capabilities.filter { $0.value.canSend }.keys)
     }
 }
 
@@ -116,6 +136,9 @@ public struct BroadcastResult: Sendable, Hashable, Codable {
         _ request: BroadcastRequest, channel: ChannelID, lastInboundAt: Date, optedOut: Bool,
         rules: BroadcastChannelRules, now: Date
     ) -> Result<MessageTemplate?, Skip> {
+        if let sending = rules.sending, !sending.contains(channel) {
+            return .failure(Skip("channel '\(channel)', where they last wrote, is not running or cannot send"))
+        }
         if optedOut { return .failure(Skip("opted out (texted STOP) on this number")) }
         guard let window = rules.replyWindows[channel],
             now.timeIntervalSince(lastInboundAt) > Double(window.components.seconds)

@@ -21,7 +21,8 @@ public enum HubMetrics {
     public static let pollerLag = "switchboard_poller_lag_seconds"
     /// Replies and notices the channel accepted.
     public static let sent = "switchboard_sends_total"
-    /// Send attempts that failed (each retry counts; `final="true"` when the reply was dead-lettered).
+    /// Send attempts that failed, by `reason` (the ``SendError`` code: `transient`, `rate_limited`,
+    /// `permanent`, …); each retry counts; `final="true"` when the reply was dead-lettered.
     public static let sendFailures = "switchboard_send_failures_total"
     /// Sends waiting in the outbox (queued or waiting to be retried), read when scraped.
     public static let outboxDepth = "switchboard_outbox_depth"
@@ -50,9 +51,11 @@ public enum HubMetrics {
         Counter(label: sent, dimensions: dimensions(channel)).increment()
     }
 
-    static func sendFailed(_ channel: ChannelID, final: Bool) {
-        Counter(label: sendFailures, dimensions: dimensions(channel) + [("final", final ? "true" : "false")])
-            .increment()
+    static func sendFailed(_ channel: ChannelID, reason: SendError.Code, final: Bool) {
+        Counter(
+            label: sendFailures,
+            dimensions: dimensions(channel) + [("reason", "\(reason)"), ("final", final ? "true" : "false")]
+        ).increment()
     }
 
     /// Sets the outbox gauges from the store's counts (every channel the hub runs, zero when empty).

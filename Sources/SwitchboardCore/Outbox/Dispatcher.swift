@@ -118,15 +118,22 @@ public struct Dispatcher: Service {
         do {
             let receipt = try await send(item.message)
             HubMetrics.sentOne(channel)
-            try await store.markSent(item, receipt: receipt)
+            do {
+                try await store.markSent(item, receipt: receipt)
+            } catch {
+                // Sent, but not recorded: after the lease the send is tried again, with the same
+                // idempotency key, which channels that honour it take as the same message.
+                logger.error("could not record a sent reply", metadata: ["error": "\(error)"])
+                return
+            }
             events.publish(.deliveryUpdated(messageID: item.message.messageID, status: "sent"))
         } catch {
-            let sendError = error as? SendError ?? SendError(.transient, "\(error)")
+            let sendError = error
             let rateLimited = sendError.code == .rateLimited
             if rateLimited, let wait = sendError.retryAfter { limiter.pause(channel, for: wait, now: Date()) }
             let retryAt = retry.nextAttempt(
                 after: sendError, attempts: rateLimited ? item.rateLimited + 1 : item.attempts + 1, now: Date())
-            HubMetrics.sendFailed(channel, final: retryAt == nil)
+            HubMetrics.sendFailed(channel, reason: sendError.code, final: retryAt == nil)
             if retryAt == nil {
                 logger.warning(
                     "reply dead-lettered",

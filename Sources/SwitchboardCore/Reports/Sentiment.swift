@@ -106,8 +106,14 @@ public struct SentimentScorer: Sendable {
     }
 
     /// The score, class and language of `text` (an inbound message's plain text, quoted history and all).
-    public func score(_ text: String) -> SentimentScore {
-        let (emoticonScore, textWithoutEmoticons) = Self.extractingEmoticons(from: Self.newestPart(of: text))
+    /// How much of a message is read by default: the opening of a long mail says how its writer
+    /// feels, and a bounded input keeps scoring cheap whatever arrives.
+    public static let defaultLimit = 8_000
+
+    /// Scores the first `limit` characters of `text`.
+    public func score(_ text: String, limit: Int = defaultLimit) -> SentimentScore {
+        let head = text.utf8.count <= limit ? text : String(text.prefix(limit))
+        let (emoticonScore, textWithoutEmoticons) = Self.extractingEmoticons(from: Self.newestPart(of: head))
         let clauses = Self.clauses(in: textWithoutEmoticons)
         let matches = entryMatches(in: clauses)
         let language = dominantLanguage(of: matches, in: clauses)

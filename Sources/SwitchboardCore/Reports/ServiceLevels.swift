@@ -60,10 +60,22 @@ public struct ServiceLevels: Sendable {
     public func report(
         _ reader: any ActivityLogReader, start: Date, end: Date, grouping: ReportBuilder.Grouping, now: Date = Date()
     ) async throws -> [ReportRow] {
+        try await reports(reader, start: start, end: end, groupings: [grouping], now: now)[grouping] ?? []
+    }
+
+    /// The rows for several groupings of the same days, from one read of the log.
+    public func reports(
+        _ reader: any ActivityLogReader, start: Date, end: Date, groupings: [ReportBuilder.Grouping],
+        now: Date = Date()
+    ) async throws -> [ReportBuilder.Grouping: [ReportRow]] {
         let opened = try await reader.activity(ofConversationsOpenedFrom: start, to: end)
         let messages = try await reader.messageActivity(from: start, to: end)
-        return ReportBuilder(hours: hours, policies: policies).rows(
-            opened: opened, messages: messages, grouping: grouping, now: min(now, end))
+        let builder = ReportBuilder(hours: hours, policies: policies)
+        var result: [ReportBuilder.Grouping: [ReportRow]] = [:]
+        for grouping in groupings {
+            result[grouping] = builder.rows(opened: opened, messages: messages, grouping: grouping, now: min(now, end))
+        }
+        return result
     }
 
     /// Where each of `conversations` stands against the policy that covers it, at `now`;

@@ -19,11 +19,9 @@ public final class RuleRunner: Sendable {
     let events: EventBus
     let queued: @Sendable () -> Void
     let logger: Logger
-    /// The agent each round-robin rule gave the last conversation to (per process).
+    /// The agent each round-robin rule gave the last conversation to (per process: after a restart,
+    /// or across hub processes, the turn starts again from the first name).
     private let lastAssigned = Mutex<[String: String]>([:])
-    /// Conversations an answer is being queued for right now, so two messages stored at once do
-    /// not both get one.
-    private let answering = Mutex<Set<String>>([])
 
     /// - Parameter queued: called after an automatic answer is queued (wakes the dispatcher).
     public init(
@@ -47,17 +45,23 @@ public final class RuleRunner: Sendable {
         guard stored.message.direction == .inbound, stored.optOut == nil, stored.rating == nil, !rules.isEmpty else {
             return
         }
+        // History being imported (a mailbox read for the first time) is not work to hand out or close.
+        guard now.timeIntervalSince(stored.message.sentAt) < Double(Acknowledger.maxAge.components.seconds) else {
+            return
+        }
         var attributes: [String: String] = [:]
         if rules.contains(where: \.conditions.needsCustomer) {
             attributes = (try? await store.profile(id: stored.conversation.customerID))?.customer.attributes ?? [:]
         }
-        let subject = RuleConditions.Subject(
+        var subject = RuleConditions.Subject(
             message: stored.message, conversation: stored.conversation, newConversation: stored.newConversation,
-            customerAttributes: attributes, sentiment: scorer.score(stored.message.text).sentiment,
+            customerAttributes: attributes, sentiment: stored.sentiment ?? scorer.score(stored.message.text).sentiment,
             isOpen: hours.isOpen(at: stored.message.receivedAt))
-        for rule in rules where rule.conditions.match(subject) {
+        for rule in rules {
+            // Each rule sees what the rules before it did (a tag one adds, another may ask for).
+            guard rule.conditions.match(subject) else { continue }
             do {
-                try await apply(rule, to: stored, now: now)
+                if let changed = try await apply(rule, to: stored, now: now) { subject.conversation = changed }
             } catch {
                 logger.error(
                     "a rule's action failed",
@@ -68,9 +72,10 @@ public final class RuleRunner: Sendable {
         }
     }
 
-    private func apply(_ rule: Rule, to stored: StoredMessage, now: Date) async throws {
+    /// Takes `rule`'s actions; returns the conversation as they left it.
+    private func apply(_ rule: Rule, to stored: StoredMessage, now: Date) async throws -> Conversation? {
         let actions = rule.actions
-        guard var conversation = try await store.conversation(id: stored.conversation.id) else { return }
+        guard var conversation = try await store.conversation(id: stored.conversation.id) else { return nil }
         var change = ConversationChange()
         let tags = conversation.tags + actions.addTags.filter { !conversation.tags.contains($0) }
         if tags != conversation.tags { change.tags = tags }
@@ -93,6 +98,7 @@ public final class RuleRunner: Sendable {
                     conversationID: conversation.id, customerID: conversation.customerID,
                     status: Conversation.Status.resolved.rawValue))
         }
+        return conversation
     }
 
     private func update(_ before: Conversation, _ change: ConversationChange, actor: String) async throws
@@ -126,23 +132,26 @@ public final class RuleRunner: Sendable {
     }
 
     private func answer(_ stored: StoredMessage, with template: CannedReply, rule: Rule, now: Date) async throws {
-        let id = stored.conversation.id
-        guard answering.withLock({ $0.insert(id).inserted }) else { return }
-        defer { _ = answering.withLock { $0.remove(id) } }
-        let lastAutomatic = try await store.activity(ofConversations: [id])
-            .filter { $0.kind == .messageOut && $0.isAutomatic }.map(\.at).max()
+        let window = rule.actions.acknowledgeWindow
         if let reason = Self.refusal(
-            stored.message, conversation: stored.conversation, lastAutomaticAt: lastAutomatic,
-            window: rule.actions.acknowledgeWindow, now: now)
+            stored.message, conversation: stored.conversation, lastAutomaticAt: nil, window: window, now: now)
         {
             logger.debug("no automatic answer", metadata: ["rule": "\(rule.name)", "why": "\(reason)"])
             return
         }
         let name = (try? await store.profile(id: stored.conversation.customerID))?.customer.displayName
         let text = template.render(for: CannedReply.People(customerName: name, agentName: nil)).text
-        _ = try await store.enqueueReply(
-            ReplyRequest(conversationID: id, text: text, author: rule.actor, isAutomatic: true))
-        queued()
+        // The window is checked in the same transaction as the write: one answer, however many
+        // messages (and hub processes) arrive at once.
+        let queuedAnswer = try await store.enqueueAutomaticReply(
+            ReplyRequest(conversationID: stored.conversation.id, text: text, author: rule.actor, isAutomatic: true),
+            unlessAutomaticSince: now.addingTimeInterval(-window.timeInterval))
+        if queuedAnswer != nil {
+            queued()
+        } else {
+            logger.debug(
+                "no automatic answer", metadata: ["rule": "\(rule.name)", "why": "one was sent within the window"])
+        }
     }
 
     /// Why `message` gets no automatic answer, or nil when it may get one.

@@ -32,6 +32,9 @@ public struct SatisfactionSurvey: Sendable, Hashable {
         self.publicBaseURL = publicBaseURL
     }
 
+    /// What the timeline shows in place of the token: only the customer gets the link.
+    public static let hiddenToken = "…"
+
     /// The rating page of a survey's token.
     public func link(token: String) -> String {
         (publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL) + "/csat/" + token

@@ -46,12 +46,16 @@ public struct StoredMessage: Sendable, Hashable {
     public var optOut: OptOutPolicy.Action?
     /// The score (1 to 5) the message gave in answer to the satisfaction question.
     public var rating: Int?
+    /// The text's sentiment, as the event log has it (nil: not scored).
+    public var sentiment: Sentiment?
 
     public init(
         message: Message, conversation: Conversation, newCustomer: Bool, newConversation: Bool, reopened: Bool,
-        merge: MergeRecord? = nil, optOut: OptOutPolicy.Action? = nil, rating: Int? = nil
+        merge: MergeRecord? = nil, optOut: OptOutPolicy.Action? = nil, rating: Int? = nil,
+        sentiment: Sentiment? = nil
     ) {
         self.rating = rating
+        self.sentiment = sentiment
         self.optOut = optOut
         self.message = message
         self.conversation = conversation
@@ -65,6 +69,10 @@ public struct StoredMessage: Sendable, Hashable {
 /// Replies and their delivery: the message row and its outbox row are written in one transaction.
 public protocol OutboxStore: Sendable {
     func enqueueReply(_ reply: ReplyRequest) async throws -> Message
+    /// Queues `reply` (an automatic answer) unless its conversation had an automatic message
+    /// (`message.out`, automatic, in the event log) at or after `since`, checked and written in one
+    /// transaction, so two hub processes never both answer; nil when it had one.
+    func enqueueAutomaticReply(_ reply: ReplyRequest, unlessAutomaticSince since: Date) async throws -> Message?
     /// Takes up to `limit` due items and leases them for `lease`, so no other dispatcher sends them.
     func claimDue(now: Date, limit: Int, lease: Duration) async throws -> [OutboxItem]
     func markSent(_ item: OutboxItem, receipt: SendReceipt) async throws

@@ -91,10 +91,10 @@ struct InboxRoutes: Sendable {
         guard days.end.timeIntervalSince(days.start) <= 400 * 86_400 else {
             throw StoreError(.invalid, "a report covers at most 400 days; choose a shorter range")
         }
+        let rows = try await levels.reports(store, start: days.start, end: days.end, groupings: [.day, .all])
         return ReportsView(
-            days: days, dayLabels: ReportsView.labels(days, hours: levels.hours),
-            daily: try await levels.report(store, start: days.start, end: days.end, grouping: .day),
-            overall: try await levels.report(store, start: days.start, end: days.end, grouping: .all))
+            days: days, dayLabels: ReportsView.labels(days, hours: levels.hours), daily: rows[.day] ?? [],
+            overall: rows[.all] ?? [])
     }
 
     func listView(_ request: Request) async throws -> InboxListView {

@@ -106,7 +106,8 @@ struct ReportsView {
         guard !overall.isEmpty else { return "<p>Nothing happened in these days.</p>" }
         let head = [
             "Channel", "Conversations", "In", "Out", "Automatic", "First response (median)", "Resolved",
-            "Resolution (mean)", "Resolution rate", "Reopen rate", "SLA breaches", "Positive", "Negative",
+            "Resolution (mean)", "Resolution rate", "Reopen rate", "SLA breaches", "Positive", "Negative", "Ratings",
+            "Rating (mean)",
         ].map { "<th scope=\"col\">\($0)</th>" }.joined()
         let rows = overall.map { row in
             let cells = [
@@ -115,7 +116,7 @@ struct ReportsView {
                 Self.duration(row.resolutionMeanSeconds),
                 Self.percent(row.resolutionRate), Self.percent(row.reopenRate), "\(row.slaBreaches)",
                 "\(row.positiveIn)",
-                "\(row.negativeIn)",
+                "\(row.negativeIn)", "\(row.ratings)", row.ratingMean.map { String(format: "%.1f", $0) } ?? "–",
             ].map { "<td>\(HTMLPage.escape($0))</td>" }.joined()
             let name = row.channel == "all" ? "All channels" : row.channel
             return "<tr><th scope=\"row\">\(HTMLPage.escape(name))</th>\(cells)</tr>"

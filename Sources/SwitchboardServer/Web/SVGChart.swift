@@ -318,20 +318,6 @@ struct SVGChart: Sendable {
         text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
     }
 
-    /// Text and attribute values, escaped for XML.
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    /// Text and attribute values, escaped for XML (the same five characters as HTML).
+    static func escape(_ text: String) -> String { HTMLPage.escape(text) }
 }
