@@ -117,15 +117,46 @@ struct GenerateCommand: AsyncParsableCommand {
                         at: answeredAt)
                     replies += 1
                     let resolvedAt = answeredAt.addingTimeInterval(600 + random.unit() * 30 * 3_600)
-                    if random.unit() < 0.75, resolvedAt < now {
-                        _ = try await store.setStatus(
-                            conversationID: conversation.id, to: .resolved, actor: "Generator", at: resolvedAt)
-                    }
+                    guard random.unit() < 0.75, resolvedAt < now else { continue }
+                    _ = try await store.setStatus(
+                        conversationID: conversation.id, to: .resolved, actor: "Generator", at: resolvedAt)
+                    try await afterResolution(conversation, resolvedAt, store, &random, now: now)
                 }
             }
             cursor = page.nextCursor
         } while cursor != nil
         return replies
+    }
+
+    /// Half the customers are asked for a rating and most of those answer (a bare number, as on
+    /// SMS); a few others write again and reopen the conversation.
+    private func afterResolution(
+        _ conversation: Conversation, _ resolvedAt: Date, _ store: SQLStore, _ random: inout SplitMix64, now: Date
+    ) async throws {
+        let survey = SatisfactionSurvey(publicBaseURL: "http://127.0.0.1:8080")
+        let later = resolvedAt.addingTimeInterval(60 + random.unit() * 3 * 3_600)
+        let asked = random.unit() < 0.5
+        let answers = random.unit()
+        guard later < now else { return }
+        if asked {
+            guard answers < 0.8,
+                try await store.askForRating(
+                    conversationID: conversation.id, survey: survey, now: resolvedAt.addingTimeInterval(30)) != nil
+            else { return }
+            let score = [5, 5, 5, 4, 4, 4, 3, 2, 1][Int(random.unit() * 9)]
+            _ = try await ingest([reply(conversation, "\(score)", at: later)], into: store)
+        } else if answers < 0.15 {
+            _ = try await ingest([reply(conversation, "It happened again.", at: later)], into: store)
+        }
+    }
+
+    /// The customer's message in `conversation` at `at`.
+    private func reply(_ conversation: Conversation, _ text: String, at: Date) -> InboundEnvelope {
+        InboundEnvelope(
+            channel: conversation.channel, externalID: "gen-after-\(conversation.id)",
+            from: conversation.customerAddress,
+            threadKey: conversation.threadKey, subject: conversation.subject.map { "Re: \($0)" }, text: text, sentAt: at
+        )
     }
 
     private func ingest(_ batch: [InboundEnvelope], into store: SQLStore) async throws -> Int {

@@ -102,7 +102,8 @@ enum IngestTransaction {
         // "4" in answer to the satisfaction question: a rating, which leaves the conversation resolved.
         var rating: Int?
         if case .reopen(let id) = decision, let score = SatisfactionSurvey.score(of: envelope.text),
-            try SatisfactionQueries.awaitsAnswer(conversationID: id, window: policy.ratingWindow, now: now, db: db)
+            try SatisfactionQueries.awaitsAnswer(
+                conversationID: id, window: policy.ratingWindow, now: envelope.sentAt, db: db)
         {
             rating = score
         }

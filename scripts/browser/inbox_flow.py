@@ -250,8 +250,8 @@ class Flow:
         page.click('form[action="/inbox/reports"] button[type="submit"]')
         expect(page).to_have_url(re.compile(r"/inbox/reports\?from=" + first.isoformat()))
         charts = page.locator("figure.chart svg")
-        expect(charts).to_have_count(5)
-        for index in range(5):
+        expect(charts).to_have_count(6)
+        for index in range(6):
             box = charts.nth(index).bounding_box()
             check(box and box["width"] > 200 and box["height"] > 80, f"chart {index + 1} is drawn too small: {box}")
         # The messages chart has a point per day and series; the channel chart a bar per channel and series.
@@ -270,7 +270,7 @@ class Flow:
         directory = self.args.screenshots
         os.makedirs(directory, exist_ok=True)
         page.screenshot(path=os.path.join(directory, "reports.png"), full_page=True)
-        return (f"the reports page drew 5 charts ({points.count()} points on the messages chart) and the table "
+        return (f"the reports page drew 6 charts ({points.count()} points on the messages chart) and the table "
                 f"for {first} to {today}; the CSV has {len(days)} days; screenshot reports.png")
 
     def csrf_refused(self):

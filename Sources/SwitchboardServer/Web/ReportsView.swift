@@ -34,6 +34,7 @@ struct ReportsView {
             \(figure(ratesChart))
             \(figure(sentimentChart))
             \(figure(channelsChart))
+            \(figure(satisfactionChart))
             </div>
             <h2>By channel, \(HTMLPage.escape(days.first)) to \(HTMLPage.escape(days.last))</h2>
             \(table())
@@ -91,6 +92,12 @@ struct ReportsView {
             ], unit: "messages")
     }
 
+    var satisfactionChart: SVGChart {
+        SVGChart(
+            title: "Satisfaction per day (mean rating, 1 to 5)", kind: .line, labels: dayLabels,
+            series: [ChartSeries(name: "Mean rating", values: perDay({ $0.ratingMean }, empty: nil))], unit: "")
+    }
+
     var channelsChart: SVGChart {
         let channels = overall.filter { $0.channel != "all" }
         return SVGChart(
@@ -105,25 +112,24 @@ struct ReportsView {
     func table() -> String {
         guard !overall.isEmpty else { return "<p>Nothing happened in these days.</p>" }
         let head = [
-            "Channel", "Conversations", "In", "Out", "Automatic", "First response (median)", "Resolved",
-            "Resolution (mean)", "Resolution rate", "Reopen rate", "SLA breaches", "Positive", "Negative", "Ratings",
-            "Rating (mean)",
+            "Channel", "Conversations", "In", "Out (automatic)", "First response (median)", "Resolved",
+            "Resolution (mean)", "Resolution rate", "Reopen rate", "SLA breaches", "Positive / negative",
+            "Ratings (mean)",
         ].map { "<th scope=\"col\">\($0)</th>" }.joined()
         let rows = overall.map { row in
             let cells = [
-                "\(row.conversations)", "\(row.messagesIn)", "\(row.messagesOut)", "\(row.automaticOut)",
+                "\(row.conversations)", "\(row.messagesIn)", "\(row.messagesOut) (\(row.automaticOut))",
                 Self.duration(row.firstResponseMedianSeconds), "\(row.resolved)",
-                Self.duration(row.resolutionMeanSeconds),
-                Self.percent(row.resolutionRate), Self.percent(row.reopenRate), "\(row.slaBreaches)",
-                "\(row.positiveIn)",
-                "\(row.negativeIn)", "\(row.ratings)", row.ratingMean.map { String(format: "%.1f", $0) } ?? "–",
+                Self.duration(row.resolutionMeanSeconds), Self.percent(row.resolutionRate),
+                Self.percent(row.reopenRate), "\(row.slaBreaches)", "\(row.positiveIn) / \(row.negativeIn)",
+                row.ratingMean.map { "\(row.ratings) (\(String(format: "%.1f", $0)))" } ?? "\(row.ratings)",
             ].map { "<td>\(HTMLPage.escape($0))</td>" }.joined()
             let name = row.channel == "all" ? "All channels" : row.channel
             return "<tr><th scope=\"row\">\(HTMLPage.escape(name))</th>\(cells)</tr>"
         }.joined()
         return """
-            <table class="report"><caption class="visually-hidden">Report by channel</caption>
-            <thead><tr>\(head)</tr></thead><tbody>\(rows)</tbody></table>
+            <div class="table-scroll"><table class="report"><caption class="visually-hidden">Report by channel</caption>
+            <thead><tr>\(head)</tr></thead><tbody>\(rows)</tbody></table></div>
             """
     }
 
