@@ -40,7 +40,9 @@ extension SQLStore: ConversationStore {
         -> Conversation
     {
         let tags = try change.tags.map(ConversationChange.normalizedTags)
-        if let priority = change.priority, !ConversationChange.priorities.contains(priority) {
+        let addedTags = try ConversationChange.normalizedTags(change.addingTags)
+        for priority in [change.priority, change.raisingPriorityTo].compactMap({ $0 })
+        where !ConversationChange.priorities.contains(priority) {
             throw StoreError(.invalid, "priority must be 0 (normal) to 3 (urgent)")
         }
         let assignee = try change.assignee.map { name -> String? in
@@ -57,6 +59,18 @@ extension SQLStore: ConversationStore {
             var conversation = try Self.lockedConversation(conversationID, db: db)
             var events: [(kind: String, detail: String)] = []
             var log: [(kind: ActivityEntry.Kind, value: String?)] = []
+            // The relative changes, against the row as it is now.
+            var assignee = assignee
+            if let name = change.assigneeIfNone, conversation.assignee == nil { assignee = .some(name) }
+            var tags = tags
+            let current = tags ?? conversation.tags
+            if !addedTags.filter({ !current.contains($0) }).isEmpty {
+                tags = try ConversationChange.normalizedTags(current + addedTags)
+            }
+            var change = change
+            if let raised = change.raisingPriorityTo, raised > (change.priority ?? conversation.priority) {
+                change.priority = raised
+            }
             if let assignee, assignee != conversation.assignee {
                 if let name = assignee, try db.fetchOne("SELECT id FROM users WHERE name = ?", [name]) == nil {
                     throw StoreError(.invalid, "no user named \(name) to assign to; see `switchboard users list`")

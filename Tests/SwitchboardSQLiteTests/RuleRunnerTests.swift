@@ -188,6 +188,29 @@ struct RuleRunnerTests {
         }
     }
 
+    @Test func relativeChangesKeepWhatAnAgentDidMeanwhile() async throws {
+        try await withTemporaryStore { store in
+            for name in ["alice", "bob"] { _ = try await store.createUser(name: name, role: .agent) }
+            let stored = try await store.ingestOne(try recent("m", from: "email:kim@example.com"))
+            let id = stored.conversation.id
+            // The agent tags and takes the conversation after the rule read it…
+            _ = try await store.update(
+                conversationID: id, ConversationChange(assignee: .some("alice"), tags: ["vip"]), actor: "alice")
+            // …and the rule's relative change adds to that instead of writing over it.
+            var change = ConversationChange()
+            change.addingTags = ["refund"]
+            change.raisingPriorityTo = 2
+            change.assigneeIfNone = "bob"
+            var conversation = try await store.update(conversationID: id, change, actor: "rule:r")
+            #expect(conversation.tags == ["vip", "refund"] && conversation.assignee == "alice")
+            #expect(conversation.priority == 2)
+            change = ConversationChange()
+            change.raisingPriorityTo = 1
+            conversation = try await store.update(conversationID: id, change, actor: "rule:r")
+            #expect(conversation.priority == 2, "never lowered")
+        }
+    }
+
     @Test func refusalNamesWhyAndTheWindowEnds() throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let address = try Address(parsing: "email:ann@example.com")

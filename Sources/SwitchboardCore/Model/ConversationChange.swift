@@ -6,6 +6,14 @@ public struct ConversationChange: Sendable, Hashable {
     public var assignee: String??
     public var tags: [String]?
     public var priority: Int?
+    /// Relative changes, applied to the conversation as it is when the change is written (not as
+    /// it was read before): what rules use, so an agent's change made meanwhile is kept.
+    /// Tags added to those the conversation has.
+    public var addingTags: [String] = []
+    /// The priority raised to at least this; never lowered.
+    public var raisingPriorityTo: Int?
+    /// The assignee, only if the conversation has none.
+    public var assigneeIfNone: String?
 
     public init(assignee: String?? = nil, tags: [String]? = nil, priority: Int? = nil) {
         self.assignee = assignee

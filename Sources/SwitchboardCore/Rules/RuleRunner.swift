@@ -76,14 +76,13 @@ public final class RuleRunner: Sendable {
     private func apply(_ rule: Rule, to stored: StoredMessage, now: Date) async throws -> Conversation? {
         let actions = rule.actions
         guard var conversation = try await store.conversation(id: stored.conversation.id) else { return nil }
+        // Relative changes: the store applies them to the conversation as it is when it writes, so
+        // an agent who tagged or took the conversation meanwhile keeps what they did.
         var change = ConversationChange()
-        let tags = conversation.tags + actions.addTags.filter { !conversation.tags.contains($0) }
-        if tags != conversation.tags { change.tags = tags }
-        if let priority = actions.priority, priority > conversation.priority { change.priority = priority }
-        if let among = actions.assignRoundRobin, conversation.assignee == nil,
-            let agent = try await nextAgent(for: rule, among: among, now: now)
-        {
-            change.assignee = .some(agent)
+        change.addingTags = actions.addTags.filter { !conversation.tags.contains($0) }
+        if let priority = actions.priority, priority > conversation.priority { change.raisingPriorityTo = priority }
+        if let among = actions.assignRoundRobin, conversation.assignee == nil {
+            change.assigneeIfNone = try await nextAgent(for: rule, among: among, now: now)
         }
         if change != ConversationChange() {
             conversation = try await update(conversation, change, actor: rule.actor)
