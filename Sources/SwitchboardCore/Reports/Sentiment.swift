@@ -74,6 +74,16 @@ public struct SentimentScorer: Sendable {
     private let allIntensifiers: [String: Double]
     /// The number of words in the longest lexicon entry.
     private let longestEntryLength: Int
+    /// What the lists say about each word they name, so a word of a message costs one lookup.
+    private let wordFacts: [String: WordFacts]
+
+    /// A word of the lists: an entry by itself, the start of a phrase entry, a negation or
+    /// intensifier of some languages.
+    private struct WordFacts: Sendable {
+        var isEntry = false
+        var startsPhrase = false
+        var functionWordLanguages: [String] = []
+    }
 
     /// A scorer with these lists, keyed by language code. Entries, negations and intensifiers are
     /// lowercased; an entry with spaces is a phrase matched word by word. Messages scoring at
@@ -103,14 +113,30 @@ public struct SentimentScorer: Sendable {
         self.allIntensifiers = allIntensifiers
         allNegations = self.negations.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         longestEntryLength = allEntries.keys.map { $0.split(separator: " ").count }.max() ?? 1
+        var wordFacts: [String: WordFacts] = [:]
+        for entry in allEntries.keys {
+            if entry.contains(" ") {
+                if let first = entry.split(separator: " ").first {
+                    wordFacts[String(first), default: .init()].startsPhrase = true
+                }
+            } else {
+                wordFacts[entry, default: .init()].isEntry = true
+            }
+        }
+        for language in languages {
+            let words = (self.negations[language] ?? []).union((self.intensifiers[language] ?? [:]).keys)
+            for word in words { wordFacts[word, default: .init()].functionWordLanguages.append(language) }
+        }
+        self.wordFacts = wordFacts
     }
 
-    /// The score, class and language of `text` (an inbound message's plain text, quoted history and all).
     /// How much of a message is read by default: the opening of a long mail says how its writer
-    /// feels, and a bounded input keeps scoring cheap whatever arrives.
-    public static let defaultLimit = 8_000
+    /// feels, and a bounded input keeps scoring cheap (it runs on every inbound message, before
+    /// the store writes it) whatever arrives.
+    public static let defaultLimit = 1_000
 
-    /// Scores the first `limit` characters of `text`.
+    /// The score, class and language of the first `limit` characters of `text` (an inbound
+    /// message's plain text, quoted history and all).
     public func score(_ text: String, limit: Int = defaultLimit) -> SentimentScore {
         let head = text.utf8.count <= limit ? text : String(text.prefix(limit))
         let (emoticonScore, textWithoutEmoticons) = Self.extractingEmoticons(from: Self.newestPart(of: head))
@@ -154,16 +180,29 @@ public struct SentimentScorer: Sendable {
         for (clauseIndex, words) in clauses.enumerated() {
             var start = 0
             while start < words.count {
-                var length = min(longestEntryLength, words.count - start)
-                while length > 0 {
-                    let entry = words[start..<start + length].joined(separator: " ")
-                    if allEntries[entry] != nil {
-                        matches.append(EntryMatch(entry: entry, clause: clauseIndex, start: start, length: length))
-                        break
-                    }
-                    length -= 1
+                // A word the lists do not name costs one lookup; only a phrase's first word is tried as a phrase.
+                guard let facts = wordFacts[words[start]] else {
+                    start += 1
+                    continue
                 }
-                start += max(length, 1)
+                var matched = 0
+                if facts.startsPhrase {
+                    var length = min(longestEntryLength, words.count - start)
+                    while length > 1 {
+                        let entry = words[start..<start + length].joined(separator: " ")
+                        if allEntries[entry] != nil {
+                            matches.append(EntryMatch(entry: entry, clause: clauseIndex, start: start, length: length))
+                            matched = length
+                            break
+                        }
+                        length -= 1
+                    }
+                }
+                if matched == 0, facts.isEntry {
+                    matches.append(EntryMatch(entry: words[start], clause: clauseIndex, start: start, length: 1))
+                    matched = 1
+                }
+                start += max(matched, 1)
             }
         }
         return matches
@@ -172,15 +211,20 @@ public struct SentimentScorer: Sendable {
     /// The language whose lexicon has the most of the matched entries; nil when none matched.
     private func dominantLanguage(of matches: [EntryMatch], in clauses: [[String]]) -> String? {
         var best: (language: String, entries: Int, functionWords: Int, size: Int)?
+        // Negation and intensifier words per language, counted in one pass over the words.
+        var functionWordCounts: [String: Int] = [:]
+        if !matches.isEmpty {
+            for word in clauses.joined() {
+                for language in wordFacts[word]?.functionWordLanguages ?? [] {
+                    functionWordCounts[language, default: 0] += 1
+                }
+            }
+        }
         for language in languages {
             let lexicon = lexicons[language] ?? [:]
             let entries = matches.count { lexicon[$0.entry] != nil }
             guard entries > 0 else { continue }
-            let languageNegations = negations[language] ?? []
-            let languageIntensifiers = intensifiers[language] ?? [:]
-            let functionWords = clauses.joined().count {
-                languageNegations.contains($0) || languageIntensifiers[$0] != nil
-            }
+            let functionWords = functionWordCounts[language] ?? 0
             let rank = (entries, functionWords, lexicon.count)
             if let current = best, rank <= (current.entries, current.functionWords, current.size) { continue }
             best = (language, entries, functionWords, lexicon.count)
@@ -225,9 +269,12 @@ public struct SentimentScorer: Sendable {
 
     /// Characters read as an apostrophe: right single quotation mark, modifier letter apostrophe.
     private static let apostrophes: Set<Character> = ["\u{2019}", "\u{02BC}"]
+    private static let apostropheScalars: Set<Unicode.Scalar> = ["\u{2019}", "\u{02BC}"]
 
     /// Punctuation that ends a clause: negation and intensifiers do not reach past it.
-    private static let clauseBreaks: Set<Character> = [".", ",", "!", "?", ";", ":", "¡", "¿", "(", ")", "…", "–", "—"]
+    private static let clauseBreakScalars: Set<Unicode.Scalar> = [
+        ".", ",", "!", "?", ";", ":", "¡", "¿", "(", ")", "…", "–", "—",
+    ]
 
     /// French elisions written as their own word, so that "n'est" is "n'" and "est", "l'appli" "l'" and "appli".
     private static let elisions: Set<String> = [
@@ -235,24 +282,29 @@ public struct SentimentScorer: Sendable {
     ]
 
     /// The text before any quoted history: lines starting with ">" are skipped, and a reply
-    /// attribution or "Original Message" divider ends the text.
+    /// attribution or "Original Message" divider ends the text. Only lines that could be one of
+    /// those (a `>` or `-` first, a `:` last, or a `:` last on the next line) are looked at closely.
     static func newestPart(of text: String) -> String {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)
         var kept: [Substring] = []
         for (index, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces).lowercased()
-            if historyDividers.contains(where: { trimmed.hasPrefix($0) }) { break }
-            if isReplyAttribution(trimmed) { break }
+            let first = line.first { !$0.isWhitespace }
+            if first == "-", historyDividers.contains(where: { lowered(line).hasPrefix($0) }) { break }
+            if endsWithColon(line), isReplyAttribution(lowered(line)) { break }
             // Mail clients wrap a long attribution ("On …, Bob <bob@\nexample.com> wrote:").
-            if index + 1 < lines.count, !trimmed.hasSuffix(":") {
-                let next = lines[index + 1].trimmingCharacters(in: .whitespaces).lowercased()
-                if !isReplyAttribution(next) && isReplyAttribution(trimmed + " " + next) { break }
+            if !endsWithColon(line), index + 1 < lines.count, endsWithColon(lines[index + 1]) {
+                let next = lowered(lines[index + 1])
+                if !isReplyAttribution(next) && isReplyAttribution(lowered(line) + " " + next) { break }
             }
-            if trimmed.hasPrefix(">") { continue }
+            if first == ">" { continue }
             kept.append(line)
         }
-        return kept.joined(separator: "\n")
+        return kept.count == lines.count ? text : kept.joined(separator: "\n")
     }
+
+    private static func endsWithColon(_ line: Substring) -> Bool { line.last { !$0.isWhitespace } == ":" }
+
+    private static func lowered(_ line: Substring) -> String { line.trimmingCharacters(in: .whitespaces).lowercased() }
 
     /// Whether a lowercased line is "On … wrote:", "Am … schrieb …:", "El … escribió:" or "Le … a écrit :".
     private static func isReplyAttribution(_ line: String) -> Bool {
@@ -270,64 +322,108 @@ public struct SentimentScorer: Sendable {
     ]
 
     /// The emoticons' and emoji's summed weight, and the text with each of them replaced by a space.
+    /// The text emoticons as scalars, and the scalars they start with (`:`, `;`, `=`).
+    static let textEmoticonScalars = textEmoticons.map {
+        (scalars: Array($0.emoticon.unicodeScalars), weight: $0.weight)
+    }
+    static let emoticonStarts = Set(textEmoticonScalars.compactMap(\.scalars.first))
+
+    /// Works on Unicode scalars, not Characters: it runs on every inbound message, and a
+    /// Character-by-Character pass cost about a microsecond per character.
     static func extractingEmoticons(from text: String) -> (score: Double, text: String) {
-        let characters = Array(text)
-        var remainder = ""
+        let scalars = Array(text.unicodeScalars)
+        var remainder = String.UnicodeScalarView()
         var score = 0.0
         var index = 0
-        scanning: while index < characters.count {
-            // Skin tones and variation selectors follow the emoji's first scalar in the same character.
-            if let scalar = characters[index].unicodeScalars.first, let weight = emojiWeights[scalar] {
+        scanning: while index < scalars.count {
+            let scalar = scalars[index]
+            if !scalar.isASCII, let weight = emojiWeights[scalar] {
                 score += weight
                 remainder.append(" ")
                 index += 1
+                // Skin tones, variation selectors and joined parts belong to the same emoji.
+                while index < scalars.count, emojiContinuations.contains(scalars[index]) {
+                    index += scalars[index] == "\u{200D}" ? 2 : 1
+                }
                 continue
             }
-            for (emoticon, weight) in textEmoticons where characters[index...].starts(with: emoticon) {
-                let end = index + emoticon.count
-                // ":D" in "Re:Delivery" is not a smile.
-                if end < characters.count, characters[end].isLetter || characters[end].isNumber { continue }
-                score += weight
-                remainder.append(" ")
-                index = end
-                continue scanning
+            if emoticonStarts.contains(scalar) {
+                for (emoticon, weight) in textEmoticonScalars where scalars[index...].starts(with: emoticon) {
+                    let end = index + emoticon.count
+                    // ":D" in "Re:Delivery" is not a smile.
+                    if end < scalars.count, isLetter(scalars[end]) || scalars[end].properties.numericType != nil {
+                        continue
+                    }
+                    score += weight
+                    remainder.append(" ")
+                    index = end
+                    continue scanning
+                }
             }
-            remainder.append(characters[index])
+            remainder.append(scalar)
             index += 1
         }
-        return (score, remainder)
+        return (score, String(remainder))
+    }
+
+    /// Scalars that continue an emoji: skin tones, variation selector 16, zero-width joiner.
+    private static let emojiContinuations: Set<Unicode.Scalar> = Set(
+        (0x1F3FB...0x1F3FF).compactMap(Unicode.Scalar.init) + ["\u{FE0F}", "\u{200D}"])
+
+    /// A letter, or a mark that belongs to one (a combining accent); ASCII is decided without a
+    /// table lookup.
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let value = scalar.value
+            return (97...122).contains(value) || (65...90).contains(value)
+        }
+        let properties = scalar.properties
+        return properties.isAlphabetic || properties.generalCategory == .nonspacingMark
+    }
+
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
     }
 
     /// The text's words, lowercased, in clauses.
     static func clauses(in text: String) -> [[String]] {
-        let characters = Array(foldingApostrophes(text.lowercased()))
+        let scalars = Array(text.lowercased().unicodeScalars)
         var clauses: [[String]] = []
         var clause: [String] = []
-        var word = ""
-        for (index, character) in characters.enumerated() {
-            let insideWord = !word.isEmpty && index + 1 < characters.count && characters[index + 1].isLetter
-            if character.isLetter || (character == "'" && insideWord) {
-                word.append(character)
+        var word = String.UnicodeScalarView()
+        for index in scalars.indices {
+            var scalar = scalars[index]
+            if apostropheScalars.contains(scalar) { scalar = "'" }
+            let insideWord = !word.isEmpty && index + 1 < scalars.count && isLetter(scalars[index + 1])
+            if isLetter(scalar) || (scalar == "'" && insideWord) {
+                word.append(scalar)
                 continue
             }
-            clause.append(contentsOf: splittingElision(word))
-            word = ""
-            if character.isNewline || clauseBreaks.contains(character), !clause.isEmpty {
+            appendSplittingElision(String(word), to: &clause)
+            word = String.UnicodeScalarView()
+            if isNewline(scalar) || clauseBreakScalars.contains(scalar), !clause.isEmpty {
                 clauses.append(clause)
                 clause = []
             }
         }
-        clause.append(contentsOf: splittingElision(word))
+        appendSplittingElision(String(word), to: &clause)
         if !clause.isEmpty { clauses.append(clause) }
         return clauses
     }
 
-    /// A word, or a French elision and the rest ("n'est" → "n'", "est"); nothing for an empty word.
-    private static func splittingElision(_ word: String) -> [String] {
-        guard !word.isEmpty else { return [] }
-        guard let apostrophe = word.firstIndex(of: "'") else { return [word] }
-        let elision = String(word[...apostrophe])
-        guard elisions.contains(elision) else { return [word] }
-        return [elision, String(word[word.index(after: apostrophe)...])]
+    /// Appends a word, or a French elision and the rest ("n'est" → "n'", "est"); nothing for an empty word.
+    private static func appendSplittingElision(_ word: String, to clause: inout [String]) {
+        guard !word.isEmpty else { return }
+        guard word.utf8.contains(UInt8(ascii: "'")), let apostrophe = word.firstIndex(of: "'"),
+            elisions.contains(String(word[...apostrophe]))
+        else {
+            clause.append(word)
+            return
+        }
+        clause.append(String(word[...apostrophe]))
+        clause.append(String(word[word.index(after: apostrophe)...]))
     }
 }
