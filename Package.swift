@@ -153,6 +153,9 @@ var targets: [Target] = [
         ],
         path: "Benchmarks/Ingest"
     ),
+    .executableTarget(
+        name: "SentimentBenchmark", dependencies: ["BenchmarkSupport", "SwitchboardCore"],
+        path: "Benchmarks/Sentiment"),
     .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
     // The server's pure parts (the reports page's SVG charts); the routes are tested end to end.
     .testTarget(name: "SwitchboardServerTests", dependencies: ["SwitchboardServer"]),
