@@ -1,7 +1,7 @@
 import SwitchboardAdapterKit
 import SwitchboardCore
 
-/// The whole of `Config/switchboard.yaml`, checked. See `docs/config.md` for every key.
+/// The whole of `Config/switchboard.yaml`, checked. The README's configuration reference lists every key.
 public struct HubConfig: Sendable {
     public var server: ServerConfig
     public var storage: StorageConfig

@@ -67,6 +67,10 @@ struct ServiceLevelConfigTests {
             "business_hours: {time_zone: UTC, days: {mon: \"09:00-17:00\"}, holidays: [christmas]}\n",
             "'christmas' is not a date"
         ),
+        (
+            "business_hours: {time_zone: UTC, days: {mon: \"09:00-17:00\"}, holidays: [2026-02-30]}\n",
+            "'2026-02-30' is not a date"
+        ),
         ("sla:\n  - name: x\n", "SLA 'x' sets no target"),
         ("sla:\n  - name: x\n    first_response: soon\n", "expected a duration"),
         ("sla:\n  - name: x\n    first_response: 0s\n", "longer than 0s"),
