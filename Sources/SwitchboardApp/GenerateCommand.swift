@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardAdapterKit
+import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardSQLStore
 
@@ -72,7 +73,9 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let replies: Int
         if days != nil {
-            replies = try await answer(store, seed: seed, now: now)
+            // The ratings are asked as the configured hub asks them (its question, its link).
+            let survey = config.satisfaction ?? SatisfactionSurvey(publicBaseURL: config.server.publicURL)
+            replies = try await answer(store, survey: survey, seed: seed, now: now)
         } else {
             replies = try await replyToEveryTenth(store)
         }
@@ -97,7 +100,7 @@ struct GenerateCommand: AsyncParsableCommand {
     /// With --days: most conversations get an answer minutes to hours after they opened, and most
     /// answered ones are resolved later, each at its time in the past (never after `now`), so the
     /// event log holds a history the reports can measure.
-    private func answer(_ store: SQLStore, seed: UInt64, now: Date) async throws -> Int {
+    private func answer(_ store: SQLStore, survey: SatisfactionSurvey, seed: UInt64, now: Date) async throws -> Int {
         var random = SplitMix64(seed: seed &+ 1)
         var replies = 0
         var cursor: String?
@@ -120,7 +123,7 @@ struct GenerateCommand: AsyncParsableCommand {
                     guard random.unit() < 0.75, resolvedAt < now else { continue }
                     _ = try await store.setStatus(
                         conversationID: conversation.id, to: .resolved, actor: "Generator", at: resolvedAt)
-                    try await afterResolution(conversation, resolvedAt, store, &random, now: now)
+                    try await afterResolution(conversation, resolvedAt, store, survey, &random, now: now)
                 }
             }
             cursor = page.nextCursor
@@ -131,9 +134,9 @@ struct GenerateCommand: AsyncParsableCommand {
     /// Half the customers are asked for a rating and most of those answer (a bare number, as on
     /// SMS); a few others write again and reopen the conversation.
     private func afterResolution(
-        _ conversation: Conversation, _ resolvedAt: Date, _ store: SQLStore, _ random: inout SplitMix64, now: Date
+        _ conversation: Conversation, _ resolvedAt: Date, _ store: SQLStore, _ survey: SatisfactionSurvey,
+        _ random: inout SplitMix64, now: Date
     ) async throws {
-        let survey = SatisfactionSurvey(publicBaseURL: "http://127.0.0.1:8080")
         let later = resolvedAt.addingTimeInterval(60 + random.unit() * 3 * 3_600)
         let asked = random.unit() < 0.5
         let answers = random.unit()

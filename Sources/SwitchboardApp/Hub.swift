@@ -96,7 +96,7 @@ public struct Hub {
                 replyQueued: { dispatcher.wake() }, webhookQueued: webhookQueued, events: events, logger: logger,
                 hubSecret: hubSecret, publicBaseURL: config.server.publicURL, cannedReplies: config.cannedReplies,
                 serviceLevels: ServiceLevels(hours: config.businessHours, policies: config.slaPolicies),
-                metricsText: MetricsExport.text(store: store, channels: adapters.map(\.channel)),
+                metricsText: { MetricsExport.text() },
                 satisfaction: config.satisfaction))
         // Ratings: the question goes out when a conversation is resolved, on channels that send.
         var surveyor: SatisfactionSurveyor?

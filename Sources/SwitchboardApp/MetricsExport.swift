@@ -1,10 +1,9 @@
 import Metrics
 import Prometheus
-import SwitchboardAdapterKit
-import SwitchboardCore
 
 /// Where `switchboard serve` keeps its metrics: swift-metrics bootstrapped once per process with a
-/// Prometheus registry, which `GET /metrics` prints after reading the outbox's gauges afresh.
+/// Prometheus registry, which `GET /metrics` prints. (The outbox gauges are kept current by the
+/// dispatcher, which counts the outbox every second for `/health` too.)
 enum MetricsExport {
     /// The process's registry; bootstrapping swift-metrics happens on first use (only once is allowed).
     static let registry: PrometheusCollectorRegistry = {
@@ -13,15 +12,6 @@ enum MetricsExport {
         return registry
     }()
 
-    /// The text `GET /metrics` answers: the outbox gauges are read from the store first, so they are
-    /// right even when another hub process sent or queued since.
-    static func text(store: any OutboxStore, channels: [ChannelID]) -> @Sendable () async -> String {
-        let registry = registry
-        return {
-            if let counts = try? await store.outboxCounts() {
-                HubMetrics.recordOutbox(counts, channels: channels)
-            }
-            return registry.emitToString()
-        }
-    }
+    /// The text `GET /metrics` answers.
+    static func text() -> String { registry.emitToString() }
 }

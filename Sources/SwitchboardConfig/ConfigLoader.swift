@@ -112,20 +112,13 @@ public struct ConfigLoader: Sendable {
                 "a rating window longer than conversations.reopen_window: a rating after the reopen window would "
                     + "open a new conversation; make it at most the reopen window (7d by default)")
         }
-        let csatFailed =
-            root.entry("csat").map { entry in
-                if case .scalar(_, true) = entry.value.value { return false }
-                return csat == nil
-            } ?? false
         checkChannelNames(
             (sla ?? []).map { Array($0.policy.channels) }, in: "sla", under: [], root: root, channels: channels ?? [],
             report: report)
         checkChannelNames(
             (rules ?? []).map { Array($0.rule.conditions.channels).sorted { $0.rawValue < $1.rawValue } }, in: "rules",
             under: ["when"], root: root, channels: channels ?? [], report: report)
-        if let rules, !rules.isEmpty, businessHours == nil,
-            let index = rules.firstIndex(where: { $0.rule.conditions.businessTime != nil })
-        {
+        if businessHours == nil, let index = rules?.firstIndex(where: { $0.rule.conditions.businessTime != nil }) {
             report(
                 root.entry("rules")?.value.item(index)?.entry("when")?.line ?? 0, "rules[\(index)].when.business_hours",
                 "a rule on business hours needs a business_hours: section saying when the team works")
@@ -139,7 +132,7 @@ public struct ConfigLoader: Sendable {
             (rules ?? []).map(\.rule.name), in: "rules", key: "name", what: "rule name", root: root, report: report)
 
         guard diagnostics.isEmpty, let server, let backend, let identity, let conversations, let outbox, let optOut,
-            let channels, let webhooks, let canned, let sla, let rules, !csatFailed
+            let channels, let webhooks, let canned, let sla, let rules
         else {
             let masked = diagnostics.map { masking(secretsReferencedIn: text, in: $0) }
             return Result(config: nil, diagnostics: masked.sorted { ($0.line, $0.key) < ($1.line, $1.key) })

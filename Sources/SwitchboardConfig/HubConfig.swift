@@ -236,9 +236,22 @@ struct OutboxSection: Decodable {
 /// The names the config gives channels and webhook endpoints: 1 to 64 lower-case letters,
 /// digits, `-` or `_`, so they fit in URLs, log lines and file names as they are.
 enum ConfigName {
-    static func isValid(_ name: String) -> Bool {
+    private static func isValid(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64
             && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// The name at `key`, or an error that says what `what` (such as "a rule name") may be.
+    static func decode<Key: CodingKey>(
+        _ key: Key, in container: KeyedDecodingContainer<Key>, what: String, note: String = ""
+    ) throws -> String {
+        let name = try container.decode(String.self, forKey: key)
+        guard isValid(name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription: "\(what) is 1 to 64 lower-case letters, digits, '-' or '_'\(note)")
+        }
+        return name
     }
 }
 
@@ -273,13 +286,8 @@ public struct ChannelConfig: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let id = try container.decode(String.self, forKey: .id)
-        guard ConfigName.isValid(id) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .id, in: container,
-                debugDescription:
-                    "a channel id is 1 to 64 lower-case letters, digits, '-' or '_' (it appears in webhook URLs)")
-        }
+        let id = try ConfigName.decode(
+            .id, in: container, what: "a channel id", note: " (it appears in webhook URLs)")
         self.id = ChannelID(id)
         type = ChannelKind(rawValue: try container.decode(String.self, forKey: .type))
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true

@@ -31,12 +31,7 @@ struct RuleEntry: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let name = try container.decode(String.self, forKey: .name)
-        guard ConfigName.isValid(name) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .name, in: container,
-                debugDescription: "a rule name is 1 to 64 lower-case letters, digits, '-' or '_'")
-        }
+        let name = try ConfigName.decode(.name, in: container, what: "a rule name")
         // Both halves are read before a mistake in either is reported, so the other is not called unknown.
         var conditions = RuleConditions()
         var actions = RuleActions()

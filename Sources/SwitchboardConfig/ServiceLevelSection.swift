@@ -121,12 +121,7 @@ struct SLAEntry: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let name = try container.decode(String.self, forKey: .name)
-        guard ConfigName.isValid(name) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .name, in: container,
-                debugDescription: "an SLA name is 1 to 64 lower-case letters, digits, '-' or '_'")
-        }
+        let name = try ConfigName.decode(.name, in: container, what: "an SLA name")
         let first = try container.decodeIfPresent(ConfigDuration.self, forKey: .firstResponse)
         let next = try container.decodeIfPresent(ConfigDuration.self, forKey: .nextResponse)
         let resolution = try container.decodeIfPresent(ConfigDuration.self, forKey: .resolution)

@@ -10,12 +10,7 @@ struct WebhookEntry: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let id = try container.decode(String.self, forKey: .id)
-        guard ConfigName.isValid(id) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .id, in: container,
-                debugDescription: "a webhook id is 1 to 64 lower-case letters, digits, '-' or '_'")
-        }
+        let id = try ConfigName.decode(.id, in: container, what: "a webhook id")
         let url = try container.decode(String.self, forKey: .url)
         guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8, !url.contains(" ") else {
             throw DecodingError.dataCorruptedError(

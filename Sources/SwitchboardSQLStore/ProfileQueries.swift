@@ -26,6 +26,19 @@ enum ProfileQueries {
         return customer
     }
 
+    /// The customer `id` is now: itself, or the one it was merged into (following merges).
+    static func currentCustomerID(_ id: String, db: any SQLSession) throws -> String? {
+        var current = id
+        for _ in 0..<16 {
+            guard let row = try db.fetchOne("SELECT merged_into FROM customers WHERE id = ?", [current]) else {
+                return nil
+            }
+            guard let target: String = try row["merged_into"] else { return current }
+            current = target
+        }
+        return current
+    }
+
     static func merge(
         _ source: String, into target: String, actor: String, reason: String, now: Date, db: any SQLSession
     )

@@ -46,7 +46,7 @@ extension SQLStore: BroadcastStore {
         _ request: BroadcastRequest, text: String, to requestedID: String, rules: BroadcastChannelRules, now: Date,
         db: any SQLSession
     ) throws -> BroadcastResult.Recipient {
-        guard let customerID = try liveCustomer(requestedID, db: db) else {
+        guard let customerID = try ProfileQueries.currentCustomerID(requestedID, db: db) else {
             return BroadcastResult.Recipient(customerID: requestedID, skipped: "no customer \(requestedID)")
         }
         // Done before for this customer, or for one since merged into it (the same person).
@@ -105,18 +105,5 @@ extension SQLStore: BroadcastStore {
                 recipient.skipped, now.millis,
             ])
         return recipient
-    }
-
-    /// The customer `id` is now: itself, or the one it was merged into (following merges).
-    private static func liveCustomer(_ id: String, db: any SQLSession) throws -> String? {
-        var current = id
-        for _ in 0..<16 {
-            guard let row = try db.fetchOne("SELECT merged_into FROM customers WHERE id = ?", [current]) else {
-                return nil
-            }
-            guard let target: String = try row["merged_into"] else { return current }
-            current = target
-        }
-        return current
     }
 }

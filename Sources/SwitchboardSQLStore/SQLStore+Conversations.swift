@@ -57,49 +57,43 @@ extension SQLStore: ConversationStore {
         return try await database.write { db in
             let now = Date()
             var conversation = try Self.lockedConversation(conversationID, db: db)
-            var events: [(kind: String, detail: String)] = []
-            var log: [(kind: ActivityEntry.Kind, value: String?)] = []
+            // Each change: a timeline event (its kind is the log's) and an event-log line.
+            var changes: [(kind: ActivityEntry.Kind, detail: String, value: String?)] = []
             // The relative changes, against the row as it is now.
             var assignee = assignee
             if let name = change.assigneeIfNone, conversation.assignee == nil { assignee = .some(name) }
             var tags = tags
-            let current = tags ?? conversation.tags
-            if !addedTags.filter({ !current.contains($0) }).isEmpty {
-                tags = try ConversationChange.normalizedTags(current + addedTags)
+            if !addedTags.isEmpty {
+                tags = try ConversationChange.normalizedTags((tags ?? conversation.tags) + addedTags)
             }
-            var change = change
-            if let raised = change.raisingPriorityTo, raised > (change.priority ?? conversation.priority) {
-                change.priority = raised
-            }
+            var priority = change.priority
+            if let raised = change.raisingPriorityTo, raised > (priority ?? conversation.priority) { priority = raised }
             if let assignee, assignee != conversation.assignee {
                 if let name = assignee, try db.fetchOne("SELECT id FROM users WHERE name = ?", [name]) == nil {
                     throw StoreError(.invalid, "no user named \(name) to assign to; see `switchboard users list`")
                 }
-                events.append(("assignment", "\(conversation.assignee ?? "nobody") → \(assignee ?? "nobody")"))
-                log.append((.assignment, assignee))
+                changes.append(
+                    (.assignment, "\(conversation.assignee ?? "nobody") → \(assignee ?? "nobody")", assignee))
                 conversation.assignee = assignee
             }
             if let tags, tags != conversation.tags {
-                events.append(("tags", tags.isEmpty ? "no tags" : tags.joined(separator: ", ")))
-                log.append((.tags, tags.joined(separator: ",")))
+                changes.append(
+                    (.tags, tags.isEmpty ? "no tags" : tags.joined(separator: ", "), tags.joined(separator: ",")))
                 conversation.tags = tags
             }
-            if let priority = change.priority, priority != conversation.priority {
-                events.append(("priority", "\(conversation.priority) → \(priority)"))
-                log.append((.priority, String(priority)))
+            if let priority, priority != conversation.priority {
+                changes.append((.priority, "\(conversation.priority) → \(priority)", String(priority)))
                 conversation.priority = priority
             }
-            guard !events.isEmpty else { return conversation }
+            guard !changes.isEmpty else { return conversation }
             try db.execute(
                 "UPDATE conversations SET assignee = ?, tags = ?, priority = ? WHERE id = ?",
                 [conversation.assignee, try Rows.json(conversation.tags), conversation.priority, conversationID])
-            for event in events {
+            for change in changes {
                 try ProfileQueries.recordEvent(
-                    customerID: conversation.customerID, conversationID: conversationID, kind: event.kind,
-                    actor: actor, detail: event.detail, now: now, db: db)
-            }
-            for line in log {
-                try ActivityLog.append(line.kind, conversation, at: now, actor: actor, value: line.value, db: db)
+                    customerID: conversation.customerID, conversationID: conversationID, kind: change.kind.rawValue,
+                    actor: actor, detail: change.detail, now: now, db: db)
+                try ActivityLog.append(change.kind, conversation, at: now, actor: actor, value: change.value, db: db)
             }
             return conversation
         }

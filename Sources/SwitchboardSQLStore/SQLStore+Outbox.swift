@@ -9,13 +9,7 @@ extension SQLStore: OutboxStore {
 
     /// ``enqueueReply(_:)`` as of `now`: for `switchboard generate`, which writes a history in the past.
     public func enqueueReply(_ reply: ReplyRequest, at now: Date) async throws -> Message {
-        let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty || reply.template != nil else {
-            throw StoreError(.invalid, "the reply is empty; write some text or name a template")
-        }
-        if let notice = reply.publicNotice, notice.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw StoreError(.invalid, "the public notice is empty; leave it out or write what the public sees")
-        }
+        let text = try Self.checkedText(of: reply)
         return try await database.write { db in
             try ReplyWriter.enqueue(reply, text: text, now: now, db: db)
         }
@@ -24,17 +18,30 @@ extension SQLStore: OutboxStore {
     public func enqueueAutomaticReply(_ reply: ReplyRequest, unlessAutomaticSince since: Date) async throws
         -> Message?
     {
-        let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try Self.checkedText(of: reply)
         guard !text.isEmpty else { throw StoreError(.invalid, "the automatic answer is empty") }
         return try await database.write { db in
             let answered = try db.fetchOne(
                 """
                 SELECT 1 FROM activity WHERE conversation_id = ? AND kind = 'message.out' AND is_automatic = ?
-                AND at >= ? LIMIT 1
+                AND at > ? LIMIT 1
                 """, [reply.conversationID, true, since.millis])
             guard answered == nil else { return nil }
             return try ReplyWriter.enqueue(reply, text: text, now: Date(), db: db)
         }
+    }
+
+    /// The reply's text, trimmed; throws `invalid` for a reply with neither text nor template, or
+    /// with an empty public notice.
+    static func checkedText(of reply: ReplyRequest) throws -> String {
+        let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty || reply.template != nil else {
+            throw StoreError(.invalid, "the reply is empty; write some text or name a template")
+        }
+        if let notice = reply.publicNotice, notice.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw StoreError(.invalid, "the public notice is empty; leave it out or write what the public sees")
+        }
+        return text
     }
 
     /// Claims without waiting for other writers: on PostgreSQL each hub locks only the rows it

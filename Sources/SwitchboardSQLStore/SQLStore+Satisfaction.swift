@@ -42,7 +42,7 @@ extension SQLStore: SatisfactionStore {
             }
             let conversation = try Rows.conversation(row)
             guard try db.fetchOne("SELECT 1 FROM csat WHERE conversation_id = ?", [conversationID]) == nil,
-                !RuleRunner.isNoReply(conversation.customerAddress),
+                !conversation.customerAddress.isNoReplySender,
                 let latest = try db.fetchOne(
                     """
                     SELECT is_automatic, visibility FROM messages WHERE conversation_id = ? AND direction = 'inbound'

@@ -51,13 +51,7 @@ struct AgentActions: Sendable {
     func update(conversationID: String, _ change: ConversationChange, actor: String) async throws -> Conversation {
         let before = try await store.conversation(id: conversationID)
         let after = try await store.update(conversationID: conversationID, change, actor: actor)
-        if let before,
-            before.assignee != after.assignee || before.tags != after.tags || before.priority != after.priority
-        {
-            let what = [
-                before.assignee != after.assignee ? "assignment" : nil, before.tags != after.tags ? "tags" : nil,
-                before.priority != after.priority ? "priority" : nil,
-            ].compactMap { $0 }.joined(separator: ",")
+        if let before, case let what = after.changedFields(since: before), !what.isEmpty {
             dependencies.events.publish(
                 .conversationUpdated(conversationID: after.id, customerID: after.customerID, change: what))
         }

@@ -33,7 +33,7 @@ public struct HubServer: Sendable {
         /// Business hours and SLA policies, for reports and SLA states.
         public var serviceLevels: ServiceLevels
         /// The operational metrics in Prometheus' text format, for `GET /metrics`; `nil`: no route.
-        public var metricsText: (@Sendable () async -> String)?
+        public var metricsText: (@Sendable () -> String)?
         /// The satisfaction survey, for its rating pages (`/csat/{token}`); nil: no pages.
         public var satisfaction: SatisfactionSurvey?
 
@@ -43,7 +43,7 @@ public struct HubServer: Sendable {
             replyQueued: @escaping @Sendable () -> Void, webhookQueued: @escaping @Sendable () -> Void = {},
             events: EventBus = EventBus(), logger: Logger, hubSecret: String = "",
             publicBaseURL: String = "", cannedReplies: [CannedReply] = [],
-            serviceLevels: ServiceLevels = ServiceLevels(), metricsText: (@Sendable () async -> String)? = nil,
+            serviceLevels: ServiceLevels = ServiceLevels(), metricsText: (@Sendable () -> String)? = nil,
             satisfaction: SatisfactionSurvey? = nil
         ) {
             self.satisfaction = satisfaction
@@ -90,7 +90,7 @@ public struct HubServer: Sendable {
             router.get("/metrics") { _, _ in
                 Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: await metricsText())))
+                    body: .init(byteBuffer: ByteBuffer(string: metricsText())))
             }
         }
         router.get("/api/v1/openapi.yaml") { _, _ in

@@ -9,6 +9,18 @@ struct ReportRoutes: Sendable {
     let api: APIRoutes
     var levels: ServiceLevels { api.dependencies.serviceLevels }
 
+    /// The days of the `from` and `to` query parameters (the last seven by default), for the API and
+    /// the inbox's reports page; at most 400 of them.
+    func days(_ request: Request) throws -> ReportDays {
+        guard let days = levels.days(from: api.queryValue(request, "from"), to: api.queryValue(request, "to")) else {
+            throw StoreError(.invalid, "from and to are days written YYYY-MM-DD, and to is not before from")
+        }
+        guard days.end.timeIntervalSince(days.start) <= 400 * 86_400 else {
+            throw StoreError(.invalid, "a report covers at most 400 days; ask for a shorter range")
+        }
+        return days
+    }
+
     func mount(on routes: RouterGroup<BasicRequestContext>) {
         routes.get("reports") { request, _ in
             try await api.guarded {
@@ -16,13 +28,7 @@ struct ReportRoutes: Sendable {
                 else {
                     throw StoreError(.invalid, "group must be day, week or all")
                 }
-                guard let days = levels.days(from: api.queryValue(request, "from"), to: api.queryValue(request, "to"))
-                else {
-                    throw StoreError(.invalid, "from and to are days written YYYY-MM-DD, and to is not before from")
-                }
-                guard days.end.timeIntervalSince(days.start) <= 400 * 86_400 else {
-                    throw StoreError(.invalid, "a report covers at most 400 days; ask for a shorter range")
-                }
+                let days = try days(request)
                 let rows = try await levels.report(
                     api.store, start: days.start, end: days.end, grouping: grouping)
                 return try JSONResponse.make(

@@ -142,7 +142,13 @@ import Testing
                     try await eventually(timeout: .seconds(30)) {
                         try await deliveryStatus(hub, conversation, replyID) == "sent"
                     })
-                let response = try await hub.client.execute(HTTPClientRequest(url: hub.baseURL + "/metrics"))
+                // The dispatcher counts the outbox every second; scrape until its count has the sent reply.
+                var response = HTTPClientResponse(status: 0)
+                #expect(
+                    try await eventually {
+                        response = try await hub.client.execute(HTTPClientRequest(url: hub.baseURL + "/metrics"))
+                        return PrometheusText(response.text).value("switchboard_outbox_depth", ["channel": "shop"]) == 0
+                    })
                 #expect(response.status == 200)
                 #expect(
                     response.headers.first { $0.name.lowercased() == "content-type" }?.value.hasPrefix(

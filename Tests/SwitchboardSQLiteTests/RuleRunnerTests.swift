@@ -221,31 +221,37 @@ struct RuleRunnerTests {
             id: "m", conversationID: "c", customerID: "u", channel: "mail", direction: .inbound, visibility: .private,
             author: "ann@example.com", subject: nil, text: "hi", html: nil, attachments: [], externalID: nil,
             inReplyTo: nil, sentAt: now, receivedAt: now, isAutomatic: false, deliveryStatus: nil)
-        let window = Duration.seconds(3600)
-        #expect(
-            RuleRunner.refusal(message, conversation: conversation, lastAutomaticAt: nil, window: window, now: now)
-                == nil)
-        #expect(
-            RuleRunner.refusal(
-                message, conversation: conversation, lastAutomaticAt: now.addingTimeInterval(-3599), window: window,
-                now: now)?.contains("had an automatic answer") == true)
-        #expect(
-            RuleRunner.refusal(
-                message, conversation: conversation, lastAutomaticAt: now.addingTimeInterval(-3600), window: window,
-                now: now) == nil)
+        #expect(RuleRunner.refusal(message, conversation: conversation, now: now) == nil)
         var automatic = message
         automatic.isAutomatic = true
-        #expect(
-            RuleRunner.refusal(automatic, conversation: conversation, lastAutomaticAt: nil, window: window, now: now)?
-                .contains("automatic") == true)
+        #expect(RuleRunner.refusal(automatic, conversation: conversation, now: now)?.contains("automatic") == true)
         var post = message
         post.visibility = .public
-        #expect(
-            RuleRunner.refusal(post, conversation: conversation, lastAutomaticAt: nil, window: window, now: now) != nil)
+        #expect(RuleRunner.refusal(post, conversation: conversation, now: now) != nil)
         for sender in ["email:noreply@x.example", "email:Do-Not-Reply@x.example", "email:postmaster@x.example"] {
-            #expect(RuleRunner.isNoReply(try Address(parsing: sender)), "\(sender)")
+            #expect(try Address(parsing: sender).isNoReplySender, "\(sender)")
         }
-        #expect(!RuleRunner.isNoReply(try Address(parsing: "email:norene@x.example")))
-        #expect(!RuleRunner.isNoReply(try Address(parsing: "tel:+15550100")))
+        #expect(!(try Address(parsing: "email:norene@x.example").isNoReplySender))
+        #expect(!(try Address(parsing: "tel:+15550100").isNoReplySender))
+    }
+
+    /// The window is checked where the answer is written: an automatic message 3,599 s ago holds a
+    /// new one back for a window of an hour; one 3,600 s ago no longer does.
+    @Test func theWindowEndsAnHourAfterTheLastAutomaticMessage() async throws {
+        try await withTemporaryStore { store in
+            let sent = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 7200)
+            let stored = try await store.ingestOne(try recent("w", from: "email:ann@example.com"))
+            let id = stored.conversation.id
+            _ = try await store.enqueueReply(
+                ReplyRequest(conversationID: id, text: "We have it", author: "rule:a", isAutomatic: true), at: sent)
+            let window: TimeInterval = 3600
+            let answer = ReplyRequest(conversationID: id, text: "Again", author: "rule:b", isAutomatic: true)
+            for (elapsed, allowed) in [(3599.0, false), (3600.0, true)] {
+                let now = sent.addingTimeInterval(elapsed)
+                let queued = try await store.enqueueAutomaticReply(
+                    answer, unlessAutomaticSince: now.addingTimeInterval(-window))
+                #expect((queued != nil) == allowed, "\(elapsed) s after the last automatic message")
+            }
+        }
     }
 }

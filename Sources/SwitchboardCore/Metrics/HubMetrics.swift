@@ -24,9 +24,10 @@ public enum HubMetrics {
     /// Send attempts that failed, by `reason` (the ``SendError`` code: `transient`, `rate_limited`,
     /// `permanent`, …); each retry counts; `final="true"` when the reply was dead-lettered.
     public static let sendFailures = "switchboard_send_failures_total"
-    /// Sends waiting in the outbox (queued or waiting to be retried), read when scraped.
+    /// Sends waiting in the outbox (queued or waiting to be retried), as the dispatcher last counted
+    /// them (every second).
     public static let outboxDepth = "switchboard_outbox_depth"
-    /// Sends given up on, until an agent retries them, read when scraped.
+    /// Sends given up on, until an agent retries them, counted with ``outboxDepth``.
     public static let deadLettered = "switchboard_outbox_dead_lettered"
 
     static func dimensions(_ channel: ChannelID) -> [(String, String)] { [("channel", channel.rawValue)] }

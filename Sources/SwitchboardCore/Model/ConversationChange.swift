@@ -44,3 +44,14 @@ public struct ConversationChange: Sendable, Hashable {
         return result
     }
 }
+
+extension Conversation {
+    /// What an update changed since `before`, as the live `conversation.updated` event names it:
+    /// `assignment`, `tags` and `priority`, comma-separated; empty when nothing changed.
+    public func changedFields(since before: Conversation) -> String {
+        [
+            before.assignee != assignee ? "assignment" : nil, before.tags != tags ? "tags" : nil,
+            before.priority != priority ? "priority" : nil,
+        ].compactMap { $0 }.joined(separator: ",")
+    }
+}

@@ -90,10 +90,12 @@ public struct Dispatcher: Service {
     }
 
     /// Writes each channel's waiting and dead-lettered sends, as the store has them, to the health
-    /// board (so the counts survive a restart and drop when an agent retries).
+    /// board (so the counts survive a restart and drop when an agent retries) and to the outbox
+    /// gauges of `/metrics`.
     public func refreshHealth() async {
         do {
             let counts = try await store.outboxCounts()
+            HubMetrics.recordOutbox(counts, channels: health.all.map(\.channel))
             for channel in health.all.map(\.channel) {
                 health.update(channel) { health in
                     health.waitingSends = counts[channel]?.waiting ?? 0

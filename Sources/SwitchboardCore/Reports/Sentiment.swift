@@ -264,12 +264,11 @@ public struct SentimentScorer: Sendable {
     }
 
     private static func foldingApostrophes(_ text: String) -> String {
-        String(text.map { apostrophes.contains($0) ? "'" : $0 })
+        String(String.UnicodeScalarView(text.unicodeScalars.map { apostrophes.contains($0) ? "'" : $0 }))
     }
 
     /// Characters read as an apostrophe: right single quotation mark, modifier letter apostrophe.
-    private static let apostrophes: Set<Character> = ["\u{2019}", "\u{02BC}"]
-    private static let apostropheScalars: Set<Unicode.Scalar> = ["\u{2019}", "\u{02BC}"]
+    private static let apostrophes: Set<Unicode.Scalar> = ["\u{2019}", "\u{02BC}"]
 
     /// Punctuation that ends a clause: negation and intensifiers do not reach past it.
     private static let clauseBreakScalars: Set<Unicode.Scalar> = [
@@ -396,7 +395,7 @@ public struct SentimentScorer: Sendable {
         var word = String.UnicodeScalarView()
         for index in scalars.indices {
             var scalar = scalars[index]
-            if apostropheScalars.contains(scalar) { scalar = "'" }
+            if apostrophes.contains(scalar) { scalar = "'" }
             let insideWord = !word.isEmpty && index + 1 < scalars.count && isLetter(scalars[index + 1])
             if isLetter(scalar) || (scalar == "'" && insideWord) {
                 word.append(scalar)

@@ -71,12 +71,14 @@ public struct RuleConditions: Sendable, Hashable {
 
     /// What a rule is evaluated against.
     public struct Subject: Sendable {
-        public var message: Message
+        public let message: Message
         public var conversation: Conversation
         public var newConversation: Bool
         public var customerAttributes: [String: String]
         public var sentiment: Sentiment
         public var isOpen: Bool
+        /// The subject and text that keywords and patterns look in, joined once for every rule.
+        let searchText: String
 
         public init(
             message: Message, conversation: Conversation, newConversation: Bool,
@@ -88,6 +90,7 @@ public struct RuleConditions: Sendable, Hashable {
             self.customerAttributes = customerAttributes
             self.sentiment = sentiment
             self.isOpen = isOpen
+            searchText = [message.subject, message.text].compactMap { $0 }.joined(separator: "\n")
         }
     }
 
@@ -103,7 +106,7 @@ public struct RuleConditions: Sendable, Hashable {
             let wanted = value.lowercased()
             guard wanted.hasPrefix("*") ? actual.hasSuffix(wanted.dropFirst()) : actual == wanted else { return false }
         }
-        let text = [subject.message.subject, subject.message.text].compactMap { $0 }.joined(separator: "\n")
+        let text = subject.searchText
         if !keywords.isEmpty && !keywords.contains(where: { Self.contains(text, phrase: $0) }) { return false }
         if let pattern, !pattern.matches(text) { return false }
         return true

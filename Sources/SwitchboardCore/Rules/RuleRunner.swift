@@ -104,10 +104,7 @@ public final class RuleRunner: Sendable {
         -> Conversation
     {
         let after = try await store.update(conversationID: before.id, change, actor: actor)
-        let what = [
-            before.assignee != after.assignee ? "assignment" : nil, before.tags != after.tags ? "tags" : nil,
-            before.priority != after.priority ? "priority" : nil,
-        ].compactMap { $0 }.joined(separator: ",")
+        let what = after.changedFields(since: before)
         if !what.isEmpty {
             events.publish(.conversationUpdated(conversationID: after.id, customerID: after.customerID, change: what))
         }
@@ -132,9 +129,7 @@ public final class RuleRunner: Sendable {
 
     private func answer(_ stored: StoredMessage, with template: CannedReply, rule: Rule, now: Date) async throws {
         let window = rule.actions.acknowledgeWindow
-        if let reason = Self.refusal(
-            stored.message, conversation: stored.conversation, lastAutomaticAt: nil, window: window, now: now)
-        {
+        if let reason = Self.refusal(stored.message, conversation: stored.conversation, now: now) {
             logger.debug("no automatic answer", metadata: ["rule": "\(rule.name)", "why": "\(reason)"])
             return
         }
@@ -153,26 +148,24 @@ public final class RuleRunner: Sendable {
         }
     }
 
-    /// Why `message` gets no automatic answer, or nil when it may get one.
-    public static func refusal(
-        _ message: Message, conversation: Conversation, lastAutomaticAt: Date?, window: Duration, now: Date
-    ) -> String? {
+    /// Why `message` gets no automatic answer, or nil when it may get one. (At most one per window is
+    /// checked where the answer is written: ``OutboxStore/enqueueAutomaticReply(_:unlessAutomaticSince:)``.)
+    public static func refusal(_ message: Message, conversation: Conversation, now: Date) -> String? {
         if message.isAutomatic { return "the message is automatic (an out-of-office reply, a bounce, list mail)" }
         if message.visibility != .private { return "the message is public" }
-        if isNoReply(conversation.customerAddress) { return "the sender does not take replies" }
+        if conversation.customerAddress.isNoReplySender { return "the sender does not take replies" }
         if now.timeIntervalSince(message.sentAt) >= Double(Acknowledger.maxAge.components.seconds) {
             return "the message is old (history being imported)"
         }
-        if let lastAutomaticAt, now.timeIntervalSince(lastAutomaticAt) < Double(window.components.seconds) {
-            return "the conversation had an automatic answer at \(lastAutomaticAt)"
-        }
         return nil
     }
+}
 
-    /// Mailer daemons, postmasters and no-reply senders, on any channel, and addresses the
-    /// adapter could not read (`.invalid`).
-    public static func isNoReply(_ address: Address) -> Bool {
-        let value = address.value.lowercased()
+extension Address {
+    /// Mailer daemons, postmasters and no-reply senders, on any channel, and addresses the adapter
+    /// could not read (`.invalid`): nobody reads what is sent to them.
+    public var isNoReplySender: Bool {
+        let value = self.value.lowercased()
         if value.hasSuffix(".invalid") { return true }
         let local = value.split(separator: "@").first.map(String.init) ?? value
         let markers = ["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply"]

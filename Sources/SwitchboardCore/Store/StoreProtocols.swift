@@ -70,7 +70,7 @@ public struct StoredMessage: Sendable, Hashable {
 public protocol OutboxStore: Sendable {
     func enqueueReply(_ reply: ReplyRequest) async throws -> Message
     /// Queues `reply` (an automatic answer) unless its conversation had an automatic message
-    /// (`message.out`, automatic, in the event log) at or after `since`, checked and written in one
+    /// (`message.out`, automatic, in the event log) after `since`, checked and written in one
     /// transaction, so two hub processes never both answer; nil when it had one.
     func enqueueAutomaticReply(_ reply: ReplyRequest, unlessAutomaticSince since: Date) async throws -> Message?
     /// Takes up to `limit` due items and leases them for `lease`, so no other dispatcher sends them.

@@ -83,14 +83,8 @@ struct InboxRoutes: Sendable {
 
     /// The reports page's numbers for the `from` and `to` of the query (the last seven days by default).
     func reportsView(_ request: Request) async throws -> ReportsView {
-        let api = APIRoutes(dependencies: dependencies)
         let levels = dependencies.serviceLevels
-        guard let days = levels.days(from: api.queryValue(request, "from"), to: api.queryValue(request, "to")) else {
-            throw StoreError(.invalid, "from and to are days written YYYY-MM-DD, and to is not before from")
-        }
-        guard days.end.timeIntervalSince(days.start) <= 400 * 86_400 else {
-            throw StoreError(.invalid, "a report covers at most 400 days; choose a shorter range")
-        }
+        let days = try ReportRoutes(api: APIRoutes(dependencies: dependencies)).days(request)
         let rows = try await levels.reports(store, start: days.start, end: days.end, groupings: [.day, .all])
         return ReportsView(
             days: days, dayLabels: ReportsView.labels(days, hours: levels.hours), daily: rows[.day] ?? [],
